@@ -1,0 +1,10 @@
+//! obc: a language and compiler for outcome-based health and social care contracts.
+//!
+//! The pipeline reads in one direction: [`syntax`] parses text into a typed tree,
+//! [`check`] resolves names and finds mistakes, producing a checked contract model, and the
+//! renderers in [`render`] turn diagnostics into text for people and machines.
+//! The library never prints; the `obc` binary does.
+
+pub mod diagnostic;
+pub mod source;
+pub mod syntax;

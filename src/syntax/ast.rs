@@ -1,0 +1,664 @@
+//! The typed syntax tree: what a contract file says, exactly as written, with a span on every node.
+//!
+//! Blocks keep their settings in source order, repeated or not: deciding what a duplicate or a
+//! missing setting means is the checker's job, and a formatter needs the file as written.
+
+use rust_decimal::Decimal;
+
+use crate::source::Span;
+
+/// A node with the span of the text it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+pub type Name = Spanned<String>;
+
+/// A parsed file: its blocks and its comments, in source order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct File {
+    pub blocks: Vec<Block>,
+    pub comments: Vec<Comment>,
+}
+
+/// A `//` comment; `text` excludes the slashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    Import(Import),
+    Contract(Contract),
+    Population(Population),
+    Cohort(Cohort),
+    Domain(Domain),
+    Indicator(Indicator),
+    Factor(Declared),
+    Flag(Declared),
+    Payment(Payment),
+    Deduction(Deduction),
+    Gateway(Gateway),
+    Test(Test),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub path: Spanned<String>,
+    pub span: Span,
+}
+
+// ------------------------------------------------------------------ literals
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CurrencySymbol {
+    Pound,
+    Dollar,
+    Euro,
+}
+
+impl CurrencySymbol {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CurrencySymbol::Pound => "£",
+            CurrencySymbol::Dollar => "$",
+            CurrencySymbol::Euro => "€",
+        }
+    }
+}
+
+/// An amount of money as written: `£1,200.50`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Money {
+    pub currency: CurrencySymbol,
+    pub amount: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TimeUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// A length of time: `91 days`, `3 months`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration {
+    pub count: u32,
+    pub unit: TimeUnit,
+}
+
+/// A calendar date as written; whether it exists is checked later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateLit {
+    pub year: i16,
+    pub month: i8,
+    pub day: i8,
+}
+
+/// A value written in some unit: what thresholds, baselines and targets are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// `85%`, stored as 85.
+    Percent(Decimal),
+    Money(Money),
+    Duration(Duration),
+    Number(Decimal),
+}
+
+/// A period as written: `2016-04`, `2016-Q2`, `2016/17`, `2016/17 Q1`, `year 2`, or a date range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodLit {
+    Month {
+        year: i16,
+        month: u8,
+    },
+    CalendarQuarter {
+        year: i16,
+        quarter: u8,
+    },
+    /// `2016/17`: `end` holds the two digits after the slash.
+    FiscalYear {
+        start: i16,
+        end: u8,
+    },
+    FiscalQuarter {
+        start: i16,
+        end: u8,
+        quarter: u8,
+    },
+    ContractYear(u32),
+    Range(DateLit, DateLit),
+}
+
+/// `in year 1` or `from year 2` after a value that changes over the term.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YearPhase {
+    In(u32),
+    From(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    /// Annually by fiscal year.
+    Annually,
+    AnnuallyByContractYear,
+}
+
+// ------------------------------------------------------------------ contract
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contract {
+    pub title: Spanned<String>,
+    pub settings: Vec<Spanned<ContractSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContractSetting {
+    Reference(String),
+    Commissioner(String),
+    Provider(String),
+    Description(String),
+    Term {
+        start: Spanned<DateLit>,
+        end: TermEnd,
+    },
+    FiscalYearStart(Spanned<u8>),
+    Currency(Spanned<CurrencyCode>),
+    Value {
+        amount: Spanned<Money>,
+        basis: ValueBasis,
+    },
+    AtRisk(Vec<Spanned<RiskAmount>>),
+    Rounding {
+        mode: RoundingMode,
+        unit: RoundingUnit,
+    },
+    FactorRounding(Option<Spanned<u32>>),
+    BoundaryRule(BandSide),
+    MissingData(MissingDataRule),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermEnd {
+    To(Spanned<DateLit>),
+    For(Spanned<Duration>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CurrencyCode {
+    Gbp,
+    Eur,
+    Usd,
+}
+
+impl CurrencyCode {
+    pub fn code(self) -> &'static str {
+        match self {
+            CurrencyCode::Gbp => "GBP",
+            CurrencyCode::Eur => "EUR",
+            CurrencyCode::Usd => "USD",
+        }
+    }
+
+    pub fn symbol(self) -> CurrencySymbol {
+        match self {
+            CurrencyCode::Gbp => CurrencySymbol::Pound,
+            CurrencyCode::Eur => CurrencySymbol::Euro,
+            CurrencyCode::Usd => CurrencySymbol::Dollar,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueBasis {
+    PerYear,
+    Total,
+    PerPersonPerYear,
+}
+
+/// One step of `at risk`: a share of value or a pot per year, maybe for some contract years only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RiskAmount {
+    pub amount: RiskKind,
+    pub phase: Option<Spanned<YearPhase>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RiskKind {
+    ShareOfValue(Spanned<Decimal>),
+    PerYear(Spanned<Money>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundingMode {
+    HalfUp,
+    HalfEven,
+    Up,
+    Down,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundingUnit {
+    /// Hundredths: penny, cent.
+    Minor,
+    /// Whole units: pound, euro, dollar.
+    Major,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BandSide {
+    Higher,
+    Lower,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MissingDataRule {
+    Error,
+    PaysNothing,
+}
+
+// ------------------------------------------------------------------ population
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Population {
+    pub title: Spanned<String>,
+    pub settings: Vec<Spanned<PopulationSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cohort {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<PopulationSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PopulationSetting {
+    Size(Spanned<Decimal>),
+    Eligibility(String),
+    Description(String),
+}
+
+// ------------------------------------------------------------------ outcomes framework
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Domain {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    pub outcomes: Vec<Outcome>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<OutcomeSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutcomeSetting {
+    MeasuredBy(Vec<Name>),
+    Description(String),
+}
+
+// ------------------------------------------------------------------ indicators
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Indicator {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<IndicatorSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndicatorSetting {
+    Definition(String),
+    Numerator(String),
+    Denominator(String),
+    Source(String),
+    Description(String),
+    Unit(Unit),
+    Better(Polarity),
+    Reported(Frequency),
+    FollowUp(Spanned<Duration>),
+    DataLag(Spanned<Duration>),
+    Baseline {
+        value: Spanned<Measure>,
+        period: Spanned<PeriodLit>,
+    },
+    Target(Vec<TargetStep>),
+    MinimumDenominator(Spanned<Decimal>),
+    ReportingOnly,
+    MeasuredIn(Name),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Percent,
+    Count,
+    RatePer(Decimal),
+    Money,
+    Days,
+    Score { min: Decimal, max: Decimal },
+    Ratio,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Polarity {
+    Higher,
+    Lower,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetStep {
+    pub value: Spanned<Measure>,
+    pub phase: Option<Spanned<YearPhase>>,
+}
+
+/// `factor NAME "title"` and `flag NAME "title"`: values supplied with the data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declared {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+// ------------------------------------------------------------------ payments
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payment {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<PaymentSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaymentSetting {
+    Weight(Spanned<Decimal>),
+    Pot(Pot),
+    On(Name),
+    ForCohort(Name),
+    Assessed(Frequency),
+    Tiers(Vec<Spanned<Band>>),
+    Linear(Linear),
+    Points {
+        points: Spanned<Decimal>,
+        from: Spanned<Measure>,
+        to: Spanned<Measure>,
+    },
+    PricePerPoint(Spanned<Money>),
+    AdjustedBy(Vec<Name>),
+    Improvement {
+        change: ChangeKind,
+        against: Comparator,
+    },
+    Trigger(Spanned<Measure>),
+    PooledTrigger(Spanned<Measure>),
+    Pays(ImprovementPays),
+    RateCard(Vec<Spanned<RateCardItem>>),
+    Cap(Limit),
+    Floor(Limit),
+    Paid(PaymentLag),
+    Advance {
+        share: Spanned<Decimal>,
+        frequency: Frequency,
+    },
+    Description(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pot {
+    ShareOfValue(Spanned<Decimal>),
+    PerYear(Spanned<Money>),
+}
+
+/// One row of a `tiers` table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Band {
+    pub range: BandRange,
+    pub payout: Spanned<Payout>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BandRange {
+    /// `X to Y`, both ends included.
+    Between(Spanned<Measure>, Spanned<Measure>),
+    /// `X and above`.
+    AtLeast(Spanned<Measure>),
+    /// `above X`.
+    Above(Spanned<Measure>),
+    /// `below X`.
+    Below(Spanned<Measure>),
+    /// `up to X`.
+    UpTo(Spanned<Measure>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payout {
+    Nothing,
+    /// A share of the pot, in percent.
+    Share(Decimal),
+    Amount(Money),
+    /// From the first share at the band's lower end to the second at its upper end.
+    Linear(Spanned<Decimal>, Spanned<Decimal>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Linear {
+    pub from: Spanned<Measure>,
+    pub to: Spanned<Measure>,
+    /// `paying A% to B%`; 0% to 100% when absent.
+    pub paying: Option<(Spanned<Decimal>, Spanned<Decimal>)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Absolute,
+    Relative,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Comparator {
+    Baseline,
+    ComparisonGroup(Option<String>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImprovementPays {
+    Share(Spanned<Decimal>),
+    PerPoint(Spanned<Money>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RateCardItem {
+    AttachmentFee(Spanned<Money>),
+    Criterion {
+        name: Name,
+        title: Option<Spanned<String>>,
+    },
+    Outcome(RateOutcome),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateOutcome {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub price: Spanned<Money>,
+    pub within: Option<Spanned<Duration>>,
+    pub all_of: Vec<Name>,
+}
+
+/// A cap or floor: an amount over a scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub amount: Spanned<Money>,
+    pub scope: LimitScope,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LimitScope {
+    Participant,
+    Month,
+    Quarter,
+    Period,
+    Year,
+    Term,
+}
+
+impl LimitScope {
+    pub fn words(self) -> &'static str {
+        match self {
+            LimitScope::Participant => "per participant",
+            LimitScope::Month => "per month",
+            LimitScope::Quarter => "per quarter",
+            LimitScope::Period => "per period",
+            LimitScope::Year => "per year",
+            LimitScope::Term => "over the term",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PaymentLag {
+    pub lag: Spanned<Duration>,
+    pub from: LagFrom,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LagFrom {
+    /// After the data is available: period end plus the indicator's data lag.
+    Data,
+    PeriodEnd,
+}
+
+// ------------------------------------------------------------------ deductions and gateways
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deduction {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<DeductionSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeductionSetting {
+    On(Name),
+    Tolerance {
+        breaches: Spanned<Decimal>,
+        per: Frequency,
+    },
+    Deduct {
+        amount: DeductAmount,
+        per_breach: bool,
+    },
+    Cap(Limit),
+    Description(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeductAmount {
+    Money(Spanned<Money>),
+    ShareOfMonthlyValue(Spanned<Decimal>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gateway {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<GatewaySetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GatewaySetting {
+    RequireFlag(Name),
+    Require {
+        indicator: Name,
+        comparison: Comparison,
+        value: Spanned<Measure>,
+    },
+    AppliesToAll,
+    AppliesTo(Vec<Name>),
+    Withholds(Spanned<Decimal>),
+    Description(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+    Above,
+    Below,
+}
+
+// ------------------------------------------------------------------ tests
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Test {
+    pub title: Spanned<String>,
+    pub settings: Vec<Spanned<TestSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TestSetting {
+    Given {
+        name: Name,
+        value: Spanned<GivenValue>,
+        period: Spanned<PeriodLit>,
+    },
+    ParticipantStarted {
+        participant: Spanned<String>,
+        on: Spanned<DateLit>,
+    },
+    ParticipantAchieved {
+        participant: Spanned<String>,
+        outcome: Name,
+        on: Spanned<DateLit>,
+    },
+    /// `expect NAME pays AMOUNT in PERIOD`; the name `total` means every payment together,
+    /// and an amount of `None` means `pays nothing`.
+    ExpectPays {
+        name: Name,
+        amount: Spanned<Option<Money>>,
+        period: Spanned<PeriodLit>,
+    },
+    ExpectGateway {
+        gateway: Name,
+        passes: bool,
+        period: Spanned<PeriodLit>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GivenValue {
+    Measure(Measure),
+    Fraction {
+        numerator: Decimal,
+        denominator: Decimal,
+    },
+    YesNo(bool),
+}

@@ -1,0 +1,98 @@
+//! Plain-English descriptions of what the grammar expected, so that no rule name reaches a user.
+
+use super::grammar::Rule;
+
+/// What a rule looks like, for "expected ..." messages. `None` for rules that are never
+/// worth naming on their own (their parent or a literal word says it better).
+pub fn describe(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        strict_block | file | bad_block => "a block such as `contract`, `indicator` or `payment`",
+        name => "a name such as `still_home_91`",
+        name_list => "a list of names separated by commas",
+        title | string => "text in double quotes",
+        number => "a number such as `30` or `4.5`",
+        integer => "a whole number such as `30`",
+        percent => "a percentage such as `85%`",
+        money => "an amount such as `£1,200.50`",
+        date => "a date such as `2016-04-01`",
+        duration => "a length of time such as `91 days` or `3 months`",
+        time_unit => "`days`, `weeks`, `months` or `years`",
+        month_name => "a month such as `April`",
+        yes_no => "`yes` or `no`",
+        period => "a period such as `2016/17`, `2016/17 Q1`, `2016-Q2`, `2016-04` or `year 1`",
+        contract_year => "a contract year such as `year 1`",
+        measure => "a value such as `85%`, `£1,000`, `12` or `30 days`",
+        year_phase => "`in year N` or `from year N`",
+        contract_setting => {
+            "a contract setting: `reference`, `commissioner`, `provider`, `term`, `fiscal year starts`, `currency`, \
+             `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data` or `description`"
+        }
+        currency_code => "a currency code: `GBP`, `EUR` or `USD`",
+        value_basis => "`per year`, `total` or `per person per year`",
+        risk_amount => "a share of value such as `10% of value` or an amount such as `£500,000 per year`",
+        rounding_mode => "a rounding mode: `half-up`, `half-even`, `up` or `down`",
+        rounding_unit => "`penny`, `pound`, `cent`, `euro` or `dollar`",
+        band_side => "`higher` or `lower`",
+        missing_data_action => "`is an error` or `pays nothing`",
+        population_setting => "a population setting: `size`, `eligibility` or `description`",
+        outcome => "an `outcome` or a `description`",
+        outcome_setting => "an outcome setting: `measured by` or `description`",
+        indicator_setting => {
+            "an indicator setting: `definition`, `numerator`, `denominator`, `source`, `unit`, `better`, \
+             `reported`, `follow up`, `data lag`, `baseline`, `target`, `minimum denominator`, `reporting only`, \
+             `measured in cohort` or `description`"
+        }
+        unit_kind => "a unit: `percent`, `count`, `rate per 1,000`, `money`, `days`, `score 0 to 10` or `ratio`",
+        direction => "`higher` or `lower`",
+        frequency => "`monthly`, `quarterly`, `annually` or `annually by contract year`",
+        target_step => "a target value such as `85%`",
+        payment_setting => {
+            "a payment setting: `weight`, `pot`, `on`, `for cohort`, `assessed`, `tiers`, `linear`, `points`, \
+             `price per point`, `adjusted by`, `improvement`, `trigger`, `pooled trigger`, `pays`, `rate card`, \
+             `cap`, `floor`, `paid`, `advance` or `description`"
+        }
+        band => "a band such as `80% to 85% pays 50%`",
+        band_range => "a band: `below X`, `up to X`, `X to Y`, `X and above` or `above X`",
+        band_payout => "what the band pays: `nothing`, a share such as `50%`, an amount or `linear 50% to 100%`",
+        linear_paying => "`paying 0% to 100%`",
+        change_kind => "`absolute` or `relative`",
+        comparator => "`baseline` or `comparison group`",
+        rate_card_setting => "a rate card line: `attachment fee`, `criterion` or `outcome`",
+        outcome_condition => "`within 12 months of start` or `when all of ...`",
+        cap_scope => {
+            "`per participant`, `per month`, `per quarter`, `per period`, `per year` or `over the term`"
+        }
+        paid_from => "`data` or `period end`",
+        deduction_setting => "a deduction setting: `on`, `tolerance`, `deduct`, `cap` or `description`",
+        tolerance_scope => "`month`, `quarter` or `year`",
+        gateway_setting => "a gateway setting: `require`, `applies to`, `withholds` or `description`",
+        comparison => "`at least`, `at most`, `above` or `below`",
+        test_setting => "a test line: `given ...` or `expect ...`",
+        given_value => "a value such as `86%`, `172 of 200` or `yes`",
+        participant_event => "`started on DATE` or `achieved OUTCOME on DATE`",
+        gateway_outcome => "`passes` or `fails`",
+        EOI => "the end of the file",
+        _ => return None,
+    })
+}
+
+/// Where a recovered bad setting sits: the rule that would have read it, and what its
+/// block is called in messages.
+pub fn setting_rule(parent: Rule) -> Option<(Rule, &'static str)> {
+    use Rule::*;
+    Some(match parent {
+        contract => (contract_setting, "contract"),
+        population | cohort => (population_setting, "population"),
+        domain => (outcome, "domain"),
+        outcome => (outcome_setting, "outcome"),
+        indicator => (indicator_setting, "indicator"),
+        payment => (payment_setting, "payment"),
+        tiers => (band, "tiers table"),
+        rate_card => (rate_card_setting, "rate card"),
+        deduction => (deduction_setting, "deduction"),
+        gateway => (gateway_setting, "gateway"),
+        test => (test_setting, "test"),
+        _ => return None,
+    })
+}

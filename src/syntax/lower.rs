@@ -1,0 +1,858 @@
+//! Lowering pest's parse tree into the typed syntax tree of `ast`.
+//!
+//! The grammar guarantees the shape of every pair, so lowering only converts; where a literal
+//! cannot be represented (a number too large for exact decimals, a bad escape) it records a
+//! diagnostic and leaves the enclosing setting out of the tree.
+
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+use super::ast::*;
+use super::grammar::Rule;
+use super::literal::{self, LiteralError, PeriodWord};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+pub(super) struct Lowerer {
+    pub file: FileId,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+type P<'i> = Pair<'i, Rule>;
+
+fn span(pair: &P) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+/// Keywords and comments carry no meaning of their own in the tree.
+fn is_noise(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::COMMENT
+            | Rule::k_import
+            | Rule::k_contract
+            | Rule::k_population
+            | Rule::k_cohort
+            | Rule::k_domain
+            | Rule::k_outcome
+            | Rule::k_indicator
+            | Rule::k_factor
+            | Rule::k_flag
+            | Rule::k_payment
+            | Rule::k_deduction
+            | Rule::k_gateway
+            | Rule::k_test
+            | Rule::k_on
+            | Rule::k_by
+            | Rule::k_expect
+            | Rule::k_given
+            | Rule::k_achieved
+    )
+}
+
+/// The meaningful children of a pair.
+fn kids<'i>(pair: P<'i>) -> impl Iterator<Item = P<'i>> {
+    pair.into_inner().filter(|p| !is_noise(p.as_rule()))
+}
+
+/// The only (or first) meaningful child.
+fn kid(pair: P) -> Option<P> {
+    kids(pair).next()
+}
+
+fn find<'i>(pair: &P<'i>, rule: Rule) -> Option<P<'i>> {
+    pair.clone().into_inner().find(|p| p.as_rule() == rule)
+}
+
+fn find_all<'i>(pair: &P<'i>, rule: Rule) -> Vec<P<'i>> {
+    pair.clone()
+        .into_inner()
+        .filter(|p| p.as_rule() == rule)
+        .collect()
+}
+
+impl Lowerer {
+    fn literal_error(&mut self, error: LiteralError, at: Span) {
+        let (message, label, help) = match error {
+            LiteralError::TooLarge => (
+                "this number is too large to calculate with exactly",
+                "too large",
+                "obc keeps 28 significant digits; write a smaller number",
+            ),
+            LiteralError::BadEscape => (
+                "this escape is not a character",
+                "not a character",
+                "write `\\u{...}` with the hexadecimal code of a real character, such as `\\u{e9}` for é",
+            ),
+        };
+        self.diagnostics.push(
+            Diagnostic::new(Code::InvalidLiteral, self.file, at, message, label).with_help(help),
+        );
+    }
+
+    fn check<T>(&mut self, result: Result<T, LiteralError>, at: Span) -> Option<T> {
+        result.map_err(|e| self.literal_error(e, at)).ok()
+    }
+
+    // ------------------------------------------------------------ literals
+
+    fn name(&self, pair: P) -> Name {
+        Spanned::new(pair.as_str().to_string(), span(&pair))
+    }
+
+    fn names(&self, list: P) -> Vec<Name> {
+        kids(list).map(|p| self.name(p)).collect()
+    }
+
+    fn string(&mut self, pair: P) -> Option<Spanned<String>> {
+        let at = span(&pair);
+        // `title` wraps `string`, which wraps `string_body`.
+        let body = pair
+            .into_inner()
+            .flatten()
+            .find(|p| p.as_rule() == Rule::string_body)?;
+        let text = self.check(literal::string(body.as_str()), at)?;
+        Some(Spanned::new(text, at))
+    }
+
+    fn opt_title(&mut self, pair: &P) -> Option<Spanned<String>> {
+        find(pair, Rule::title).and_then(|t| self.string(t))
+    }
+
+    fn number(&mut self, pair: P) -> Option<Spanned<Decimal>> {
+        let at = span(&pair);
+        let value = match pair.as_rule() {
+            Rule::percent => literal::percent(pair.as_str()),
+            _ => literal::number(pair.as_str()),
+        };
+        Some(Spanned::new(self.check(value, at)?, at))
+    }
+
+    fn money(&mut self, pair: P) -> Option<Spanned<Money>> {
+        let at = span(&pair);
+        Some(Spanned::new(
+            self.check(literal::money(pair.as_str()), at)?,
+            at,
+        ))
+    }
+
+    fn duration(&mut self, pair: P) -> Option<Spanned<Duration>> {
+        let at = span(&pair);
+        let mut parts = pair.into_inner();
+        let count = parts.next()?;
+        let unit = parts.next()?;
+        Some(Spanned::new(
+            self.check(literal::duration(count.as_str(), unit.as_str()), at)?,
+            at,
+        ))
+    }
+
+    fn date(&self, pair: P) -> Spanned<DateLit> {
+        Spanned::new(literal::date(pair.as_str()), span(&pair))
+    }
+
+    fn measure(&mut self, pair: P) -> Option<Spanned<Measure>> {
+        let at = span(&pair);
+        let inner = kid(pair)?;
+        let value = match inner.as_rule() {
+            Rule::percent => Measure::Percent(self.number(inner)?.node),
+            Rule::money => Measure::Money(self.money(inner)?.node),
+            Rule::duration => Measure::Duration(self.duration(inner)?.node),
+            _ => Measure::Number(self.number(inner)?.node),
+        };
+        Some(Spanned::new(value, at))
+    }
+
+    fn contract_year(&mut self, pair: P) -> Option<u32> {
+        let number = kid(pair)?;
+        let at = span(&number);
+        self.check(literal::whole(number.as_str()), at)
+    }
+
+    fn period(&mut self, pair: P) -> Option<Spanned<PeriodLit>> {
+        let at = span(&pair);
+        let inner = kid(pair)?;
+        let text = inner.as_str();
+        let value = match inner.as_rule() {
+            Rule::date_range => {
+                let mut dates = kids(inner);
+                let start = self.date(dates.next()?).node;
+                let end = self.date(dates.next()?).node;
+                PeriodLit::Range(start, end)
+            }
+            Rule::fiscal_quarter => literal::period_word(text, PeriodWord::FiscalQuarter),
+            Rule::fiscal_year => literal::period_word(text, PeriodWord::FiscalYear),
+            Rule::calendar_quarter => literal::period_word(text, PeriodWord::CalendarQuarter),
+            Rule::month_period => literal::period_word(text, PeriodWord::Month),
+            _ => PeriodLit::ContractYear(self.contract_year(inner)?),
+        };
+        Some(Spanned::new(value, at))
+    }
+
+    fn year_phase(&mut self, pair: P) -> Option<Spanned<YearPhase>> {
+        let at = span(&pair);
+        let from = pair.as_str().starts_with("from");
+        let year = self.contract_year(kid(pair)?)?;
+        Some(Spanned::new(
+            if from {
+                YearPhase::From(year)
+            } else {
+                YearPhase::In(year)
+            },
+            at,
+        ))
+    }
+
+    fn frequency(&self, pair: P) -> Option<Frequency> {
+        Some(match kid(pair)?.as_rule() {
+            Rule::monthly => Frequency::Monthly,
+            Rule::quarterly => Frequency::Quarterly,
+            Rule::annually_contract => Frequency::AnnuallyByContractYear,
+            _ => Frequency::Annually,
+        })
+    }
+
+    fn integer(&mut self, pair: P) -> Option<Spanned<Decimal>> {
+        self.number(pair)
+    }
+
+    // ------------------------------------------------------------ blocks
+
+    pub fn block(&mut self, pair: P) -> Option<Block> {
+        let at = span(&pair);
+        Some(match pair.as_rule() {
+            Rule::import => {
+                let path = self.string(find(&pair, Rule::string)?)?;
+                Block::Import(Import { path, span: at })
+            }
+            Rule::contract => {
+                let title = self.opt_title(&pair)?;
+                let settings = self.settings(&pair, Rule::contract_setting, Self::contract_setting);
+                Block::Contract(Contract {
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            Rule::population => {
+                let title = self.opt_title(&pair)?;
+                let settings =
+                    self.settings(&pair, Rule::population_setting, Self::population_setting);
+                Block::Population(Population {
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            Rule::cohort => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let settings =
+                    self.settings(&pair, Rule::population_setting, Self::population_setting);
+                Block::Cohort(Cohort {
+                    name,
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            Rule::domain => Block::Domain(self.domain(pair)?),
+            Rule::indicator => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let settings =
+                    self.settings(&pair, Rule::indicator_setting, Self::indicator_setting);
+                Block::Indicator(Indicator {
+                    name,
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            Rule::factor | Rule::flag => {
+                let declared = Declared {
+                    name: self.name(find(&pair, Rule::name)?),
+                    title: self.opt_title(&pair),
+                    span: at,
+                };
+                if pair.as_rule() == Rule::factor {
+                    Block::Factor(declared)
+                } else {
+                    Block::Flag(declared)
+                }
+            }
+            Rule::payment => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let settings = self.settings(&pair, Rule::payment_setting, Self::payment_setting);
+                Block::Payment(Payment {
+                    name,
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            Rule::deduction => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let settings =
+                    self.settings(&pair, Rule::deduction_setting, Self::deduction_setting);
+                Block::Deduction(Deduction {
+                    name,
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            Rule::gateway => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let settings = self.settings(&pair, Rule::gateway_setting, Self::gateway_setting);
+                Block::Gateway(Gateway {
+                    name,
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            Rule::test => {
+                let title = self.opt_title(&pair)?;
+                let settings = self.settings(&pair, Rule::test_setting, Self::test_setting);
+                Block::Test(Test {
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    /// Lowers every child of `rule` in a block body; a setting whose literal cannot be read is left out.
+    fn settings<T>(
+        &mut self,
+        block: &P,
+        rule: Rule,
+        lower: fn(&mut Self, P) -> Option<T>,
+    ) -> Vec<Spanned<T>> {
+        find_all(block, rule)
+            .into_iter()
+            .filter_map(|setting| {
+                let at = span(&setting);
+                let inner = kid(setting)?;
+                lower(self, inner).map(|node| Spanned::new(node, at))
+            })
+            .collect()
+    }
+
+    fn text_setting(&mut self, pair: P) -> Option<String> {
+        Some(self.string(find(&pair, Rule::string)?)?.node)
+    }
+
+    fn contract_setting(&mut self, pair: P) -> Option<ContractSetting> {
+        use ContractSetting as S;
+        Some(match pair.as_rule() {
+            Rule::reference => S::Reference(self.text_setting(pair)?),
+            Rule::commissioner => S::Commissioner(self.text_setting(pair)?),
+            Rule::provider => S::Provider(self.text_setting(pair)?),
+            Rule::description => S::Description(self.text_setting(pair)?),
+            Rule::term => {
+                let start = self.date(find(&pair, Rule::date)?);
+                let end = if let Some(to) = find(&pair, Rule::term_to) {
+                    TermEnd::To(self.date(kid(to)?))
+                } else {
+                    TermEnd::For(self.duration(kid(find(&pair, Rule::term_for)?)?)?)
+                };
+                S::Term { start, end }
+            }
+            Rule::fiscal_year_start => {
+                let month = find(&pair, Rule::month_name)?;
+                S::FiscalYearStart(Spanned::new(
+                    literal::month_number(month.as_str()),
+                    span(&month),
+                ))
+            }
+            Rule::currency => {
+                let code = find(&pair, Rule::currency_code)?;
+                let value = match code.as_str() {
+                    "EUR" => CurrencyCode::Eur,
+                    "USD" => CurrencyCode::Usd,
+                    _ => CurrencyCode::Gbp,
+                };
+                S::Currency(Spanned::new(value, span(&code)))
+            }
+            Rule::value => {
+                let amount = self.money(find(&pair, Rule::money)?)?;
+                let basis = match kid(find(&pair, Rule::value_basis)?)?.as_rule() {
+                    Rule::per_year => ValueBasis::PerYear,
+                    Rule::total => ValueBasis::Total,
+                    _ => ValueBasis::PerPersonPerYear,
+                };
+                S::Value { amount, basis }
+            }
+            Rule::at_risk => {
+                let mut steps = Vec::new();
+                for step in find_all(&pair, Rule::risk_amount) {
+                    let at = span(&step);
+                    let kind =
+                        find(&step, Rule::risk_share).or_else(|| find(&step, Rule::risk_pot))?;
+                    let amount = if kind.as_rule() == Rule::risk_share {
+                        RiskKind::ShareOfValue(self.number(kid(kind)?)?)
+                    } else {
+                        RiskKind::PerYear(self.money(kid(kind)?)?)
+                    };
+                    let phase = match find(&step, Rule::year_phase) {
+                        Some(p) => Some(self.year_phase(p)?),
+                        None => None,
+                    };
+                    steps.push(Spanned::new(RiskAmount { amount, phase }, at));
+                }
+                S::AtRisk(steps)
+            }
+            Rule::rounding => {
+                let mode = match find(&pair, Rule::rounding_mode)?.as_str() {
+                    "half-up" => RoundingMode::HalfUp,
+                    "half-even" => RoundingMode::HalfEven,
+                    "up" => RoundingMode::Up,
+                    _ => RoundingMode::Down,
+                };
+                let unit = match find(&pair, Rule::rounding_unit)?.as_str() {
+                    "penny" | "cent" => RoundingUnit::Minor,
+                    _ => RoundingUnit::Major,
+                };
+                S::Rounding { mode, unit }
+            }
+            Rule::factor_rounding => match find(&pair, Rule::factors_rounded) {
+                Some(rounded) => {
+                    let places = kid(rounded)?;
+                    let at = span(&places);
+                    let count = self.check(literal::whole(places.as_str()), at)?;
+                    S::FactorRounding(Some(Spanned::new(count, at)))
+                }
+                None => S::FactorRounding(None),
+            },
+            Rule::boundary_rule => S::BoundaryRule(match find(&pair, Rule::band_side)?.as_str() {
+                "lower" => BandSide::Lower,
+                _ => BandSide::Higher,
+            }),
+            Rule::missing_data_rule => {
+                let action = kid(find(&pair, Rule::missing_data_action)?)?;
+                S::MissingData(if action.as_rule() == Rule::missing_is_error {
+                    MissingDataRule::Error
+                } else {
+                    MissingDataRule::PaysNothing
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    fn population_setting(&mut self, pair: P) -> Option<PopulationSetting> {
+        Some(match pair.as_rule() {
+            Rule::size => PopulationSetting::Size(self.integer(kid(pair)?)?),
+            Rule::eligibility => PopulationSetting::Eligibility(self.text_setting(pair)?),
+            _ => PopulationSetting::Description(self.text_setting(pair)?),
+        })
+    }
+
+    fn domain(&mut self, pair: P) -> Option<Domain> {
+        let at = span(&pair);
+        let name = self.name(find(&pair, Rule::name)?);
+        let title = self.opt_title(&pair);
+        let description = match find(&pair, Rule::description) {
+            Some(d) => {
+                let d_at = span(&d);
+                Some(Spanned::new(self.text_setting(d)?, d_at))
+            }
+            None => None,
+        };
+        let mut outcomes = Vec::new();
+        for outcome in find_all(&pair, Rule::outcome) {
+            let o_at = span(&outcome);
+            let Some(name_pair) = find(&outcome, Rule::name) else {
+                continue;
+            };
+            let name = self.name(name_pair);
+            let title = self.opt_title(&outcome);
+            let settings = self.settings(&outcome, Rule::outcome_setting, |this, setting| {
+                Some(match setting.as_rule() {
+                    Rule::measured_by => {
+                        OutcomeSetting::MeasuredBy(this.names(find(&setting, Rule::name_list)?))
+                    }
+                    _ => OutcomeSetting::Description(this.text_setting(setting)?),
+                })
+            });
+            outcomes.push(Outcome {
+                name,
+                title,
+                settings,
+                span: o_at,
+            });
+        }
+        Some(Domain {
+            name,
+            title,
+            description,
+            outcomes,
+            span: at,
+        })
+    }
+
+    fn indicator_setting(&mut self, pair: P) -> Option<IndicatorSetting> {
+        use IndicatorSetting as S;
+        Some(match pair.as_rule() {
+            Rule::definition => S::Definition(self.text_setting(pair)?),
+            Rule::numerator => S::Numerator(self.text_setting(pair)?),
+            Rule::denominator => S::Denominator(self.text_setting(pair)?),
+            Rule::source => S::Source(self.text_setting(pair)?),
+            Rule::description => S::Description(self.text_setting(pair)?),
+            Rule::unit => {
+                let kind = kid(find(&pair, Rule::unit_kind)?)?;
+                S::Unit(match kind.as_rule() {
+                    Rule::unit_percent => Unit::Percent,
+                    Rule::unit_count => Unit::Count,
+                    Rule::unit_rate => Unit::RatePer(self.number(kid(kind)?)?.node),
+                    Rule::unit_money => Unit::Money,
+                    Rule::unit_days => Unit::Days,
+                    Rule::unit_score => {
+                        let mut bounds = kids(kind);
+                        let min = self.number(bounds.next()?)?.node;
+                        let max = self.number(bounds.next()?)?.node;
+                        Unit::Score { min, max }
+                    }
+                    _ => Unit::Ratio,
+                })
+            }
+            Rule::polarity => S::Better(match find(&pair, Rule::direction)?.as_str() {
+                "lower" => Polarity::Lower,
+                _ => Polarity::Higher,
+            }),
+            Rule::reported => S::Reported(self.frequency(find(&pair, Rule::frequency)?)?),
+            Rule::follow_up => S::FollowUp(self.duration(find(&pair, Rule::duration)?)?),
+            Rule::data_lag => S::DataLag(self.duration(find(&pair, Rule::duration)?)?),
+            Rule::baseline => {
+                let value = self.measure(find(&pair, Rule::measure)?)?;
+                let period = self.period(find(&pair, Rule::period)?)?;
+                S::Baseline { value, period }
+            }
+            Rule::target => {
+                let mut steps = Vec::new();
+                for step in find_all(&pair, Rule::target_step) {
+                    let value = self.measure(find(&step, Rule::measure)?)?;
+                    let phase = match find(&step, Rule::year_phase) {
+                        Some(p) => Some(self.year_phase(p)?),
+                        None => None,
+                    };
+                    steps.push(TargetStep { value, phase });
+                }
+                S::Target(steps)
+            }
+            Rule::minimum_denominator => {
+                S::MinimumDenominator(self.integer(find(&pair, Rule::integer)?)?)
+            }
+            Rule::reporting_only => S::ReportingOnly,
+            _ => S::MeasuredIn(self.name(find(&pair, Rule::name)?)),
+        })
+    }
+
+    fn limit(&mut self, pair: P) -> Option<Limit> {
+        let amount = self.money(find(&pair, Rule::money)?)?;
+        let scope = match kid(find(&pair, Rule::cap_scope)?)?.as_rule() {
+            Rule::per_participant => LimitScope::Participant,
+            Rule::per_month => LimitScope::Month,
+            Rule::per_quarter => LimitScope::Quarter,
+            Rule::per_period => LimitScope::Period,
+            Rule::per_year => LimitScope::Year,
+            _ => LimitScope::Term,
+        };
+        Some(Limit { amount, scope })
+    }
+
+    fn two_measures(&mut self, pair: &P) -> Option<(Spanned<Measure>, Spanned<Measure>)> {
+        let mut measures = find_all(pair, Rule::measure).into_iter();
+        let from = self.measure(measures.next()?)?;
+        let to = self.measure(measures.next()?)?;
+        Some((from, to))
+    }
+
+    fn payment_setting(&mut self, pair: P) -> Option<PaymentSetting> {
+        use PaymentSetting as S;
+        Some(match pair.as_rule() {
+            Rule::weight => S::Weight(self.number(kid(pair)?)?),
+            Rule::pot => match find(&pair, Rule::pot_share) {
+                Some(share) => S::Pot(Pot::ShareOfValue(self.number(kid(share)?)?)),
+                None => S::Pot(Pot::PerYear(self.money(find(&pair, Rule::money)?)?)),
+            },
+            Rule::on_indicator => S::On(self.name(find(&pair, Rule::name)?)),
+            Rule::for_cohort => S::ForCohort(self.name(find(&pair, Rule::name)?)),
+            Rule::assessed => S::Assessed(self.frequency(find(&pair, Rule::frequency)?)?),
+            Rule::tiers => {
+                let mut bands = Vec::new();
+                for band in find_all(&pair, Rule::band) {
+                    let at = span(&band);
+                    if let Some(band) = self.band(band) {
+                        bands.push(Spanned::new(band, at));
+                    }
+                }
+                S::Tiers(bands)
+            }
+            Rule::linear => {
+                let (from, to) = self.two_measures(&pair)?;
+                let paying = match find(&pair, Rule::linear_paying) {
+                    Some(paying) => {
+                        let mut shares = kids(paying);
+                        let low = self.number(shares.next()?)?;
+                        let high = self.number(shares.next()?)?;
+                        Some((low, high))
+                    }
+                    None => None,
+                };
+                S::Linear(Linear { from, to, paying })
+            }
+            Rule::points => {
+                let points = self.number(find(&pair, Rule::number)?)?;
+                let (from, to) = self.two_measures(&pair)?;
+                S::Points { points, from, to }
+            }
+            Rule::price_per_point => S::PricePerPoint(self.money(find(&pair, Rule::money)?)?),
+            Rule::adjusted_by => S::AdjustedBy(self.names(find(&pair, Rule::name_list)?)),
+            Rule::improvement => {
+                let change = match find(&pair, Rule::change_kind)?.as_str() {
+                    "relative" => ChangeKind::Relative,
+                    _ => ChangeKind::Absolute,
+                };
+                let comparator = kid(find(&pair, Rule::comparator)?)?;
+                let against = if comparator.as_rule() == Rule::against_baseline {
+                    Comparator::Baseline
+                } else {
+                    let description = match find(&comparator, Rule::string) {
+                        Some(s) => Some(self.string(s)?.node),
+                        None => None,
+                    };
+                    Comparator::ComparisonGroup(description)
+                };
+                S::Improvement { change, against }
+            }
+            Rule::trigger => S::Trigger(self.measure(find(&pair, Rule::measure)?)?),
+            Rule::pooled_trigger => S::PooledTrigger(self.measure(find(&pair, Rule::measure)?)?),
+            Rule::pays_improvement => match find(&pair, Rule::improvement_per_point) {
+                Some(per_point) => S::Pays(ImprovementPays::PerPoint(self.money(kid(per_point)?)?)),
+                None => S::Pays(ImprovementPays::Share(
+                    self.number(find(&pair, Rule::percent)?)?,
+                )),
+            },
+            Rule::rate_card => {
+                let items = self.settings(&pair, Rule::rate_card_setting, Self::rate_card_item);
+                S::RateCard(items)
+            }
+            Rule::cap => S::Cap(self.limit(pair)?),
+            Rule::floor => S::Floor(self.limit(pair)?),
+            Rule::paid => {
+                let lag = self.duration(find(&pair, Rule::duration)?)?;
+                let from = match kid(find(&pair, Rule::paid_from)?)?.as_rule() {
+                    Rule::after_data => LagFrom::Data,
+                    _ => LagFrom::PeriodEnd,
+                };
+                S::Paid(PaymentLag { lag, from })
+            }
+            Rule::advance => {
+                let share = self.number(find(&pair, Rule::percent)?)?;
+                let frequency = self.frequency(find(&pair, Rule::frequency)?)?;
+                S::Advance { share, frequency }
+            }
+            _ => S::Description(self.text_setting(pair)?),
+        })
+    }
+
+    fn band(&mut self, pair: P) -> Option<Band> {
+        let range_pair = kid(find(&pair, Rule::band_range)?)?;
+        let rule = range_pair.as_rule();
+        let mut measures = find_all(&range_pair, Rule::measure).into_iter();
+        let first = self.measure(measures.next()?)?;
+        let range = match rule {
+            Rule::band_between => BandRange::Between(first, self.measure(measures.next()?)?),
+            Rule::band_at_least => BandRange::AtLeast(first),
+            Rule::band_above => BandRange::Above(first),
+            Rule::band_below => BandRange::Below(first),
+            _ => BandRange::UpTo(first),
+        };
+        let payout_pair = find(&pair, Rule::band_payout)?;
+        let at = span(&payout_pair);
+        let inner = kid(payout_pair)?;
+        let payout = match inner.as_rule() {
+            Rule::payout_nothing => Payout::Nothing,
+            Rule::payout_linear => {
+                let mut shares = kids(inner);
+                let low = self.number(shares.next()?)?;
+                let high = self.number(shares.next()?)?;
+                Payout::Linear(low, high)
+            }
+            Rule::percent => Payout::Share(self.number(inner)?.node),
+            _ => Payout::Amount(self.money(inner)?.node),
+        };
+        Some(Band {
+            range,
+            payout: Spanned::new(payout, at),
+        })
+    }
+
+    fn rate_card_item(&mut self, pair: P) -> Option<RateCardItem> {
+        Some(match pair.as_rule() {
+            Rule::attachment_fee => {
+                RateCardItem::AttachmentFee(self.money(find(&pair, Rule::money)?)?)
+            }
+            Rule::criterion => RateCardItem::Criterion {
+                name: self.name(find(&pair, Rule::name)?),
+                title: self.opt_title(&pair),
+            },
+            _ => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let price = self.money(find(&pair, Rule::money)?)?;
+                let mut within = None;
+                let mut all_of = Vec::new();
+                for condition in find_all(&pair, Rule::outcome_condition) {
+                    let inner = kid(condition)?;
+                    if inner.as_rule() == Rule::within_of_start {
+                        within = Some(self.duration(find(&inner, Rule::duration)?)?);
+                    } else {
+                        all_of.extend(self.names(find(&inner, Rule::name_list)?));
+                    }
+                }
+                RateCardItem::Outcome(RateOutcome {
+                    name,
+                    title,
+                    price,
+                    within,
+                    all_of,
+                })
+            }
+        })
+    }
+
+    fn deduction_setting(&mut self, pair: P) -> Option<DeductionSetting> {
+        use DeductionSetting as S;
+        Some(match pair.as_rule() {
+            Rule::on_indicator => S::On(self.name(find(&pair, Rule::name)?)),
+            Rule::tolerance => {
+                let breaches = self.integer(find(&pair, Rule::integer)?)?;
+                let per = match kid(find(&pair, Rule::tolerance_scope)?)?.as_rule() {
+                    Rule::per_month_word => Frequency::Monthly,
+                    Rule::per_quarter_word => Frequency::Quarterly,
+                    _ => Frequency::Annually,
+                };
+                S::Tolerance { breaches, per }
+            }
+            Rule::deduct => {
+                let amount = match find(&pair, Rule::deduct_share) {
+                    Some(share) => DeductAmount::ShareOfMonthlyValue(self.number(kid(share)?)?),
+                    None => DeductAmount::Money(self.money(find(&pair, Rule::money)?)?),
+                };
+                S::Deduct {
+                    amount,
+                    per_breach: find(&pair, Rule::per_breach).is_some(),
+                }
+            }
+            Rule::cap => S::Cap(self.limit(pair)?),
+            _ => S::Description(self.text_setting(pair)?),
+        })
+    }
+
+    fn gateway_setting(&mut self, pair: P) -> Option<GatewaySetting> {
+        use GatewaySetting as S;
+        Some(match pair.as_rule() {
+            Rule::require => {
+                let inner = kid(pair)?;
+                if inner.as_rule() == Rule::require_flag {
+                    S::RequireFlag(self.name(find(&inner, Rule::name)?))
+                } else {
+                    let indicator = self.name(find(&inner, Rule::name)?);
+                    let comparison = match kid(find(&inner, Rule::comparison)?)?.as_rule() {
+                        Rule::at_least => Comparison::AtLeast,
+                        Rule::at_most => Comparison::AtMost,
+                        Rule::above => Comparison::Above,
+                        _ => Comparison::Below,
+                    };
+                    let value = self.measure(find(&inner, Rule::measure)?)?;
+                    S::Require {
+                        indicator,
+                        comparison,
+                        value,
+                    }
+                }
+            }
+            Rule::applies_to => match find(&pair, Rule::name_list) {
+                Some(list) => S::AppliesTo(self.names(list)),
+                None => S::AppliesToAll,
+            },
+            Rule::withholds => S::Withholds(self.number(find(&pair, Rule::percent)?)?),
+            _ => S::Description(self.text_setting(pair)?),
+        })
+    }
+
+    fn test_setting(&mut self, pair: P) -> Option<TestSetting> {
+        use TestSetting as S;
+        Some(match pair.as_rule() {
+            Rule::given => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let value_pair = find(&pair, Rule::given_value)?;
+                let at = span(&value_pair);
+                let inner = kid(value_pair)?;
+                let value = match inner.as_rule() {
+                    Rule::ratio_value => {
+                        let mut parts = kids(inner);
+                        let numerator = self.integer(parts.next()?)?.node;
+                        let denominator = self.integer(parts.next()?)?.node;
+                        GivenValue::Fraction {
+                            numerator,
+                            denominator,
+                        }
+                    }
+                    Rule::yes_no => GivenValue::YesNo(inner.as_str() == "yes"),
+                    _ => GivenValue::Measure(self.measure(inner)?.node),
+                };
+                let period = self.period(find(&pair, Rule::period)?)?;
+                S::Given {
+                    name,
+                    value: Spanned::new(value, at),
+                    period,
+                }
+            }
+            Rule::given_participant => {
+                let participant = self.string(find(&pair, Rule::string)?)?;
+                let event = kid(find(&pair, Rule::participant_event)?)?;
+                let on = self.date(find(&event, Rule::date)?);
+                if event.as_rule() == Rule::started_on {
+                    S::ParticipantStarted { participant, on }
+                } else {
+                    S::ParticipantAchieved {
+                        participant,
+                        outcome: self.name(find(&event, Rule::name)?),
+                        on,
+                    }
+                }
+            }
+            Rule::expect_gateway => S::ExpectGateway {
+                gateway: self.name(find(&pair, Rule::name)?),
+                passes: find(&pair, Rule::gateway_outcome)?.as_str() == "passes",
+                period: self.period(find(&pair, Rule::period)?)?,
+            },
+            _ => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let (amount, at) = match find(&pair, Rule::money) {
+                    Some(money) => {
+                        let money = self.money(money)?;
+                        (Some(money.node), money.span)
+                    }
+                    None => (None, span(&find(&pair, Rule::payout_nothing)?)),
+                };
+                S::ExpectPays {
+                    name,
+                    amount: Spanned::new(amount, at),
+                    period: self.period(find(&pair, Rule::period)?)?,
+                }
+            }
+        })
+    }
+}
