@@ -5,6 +5,10 @@
 //! renderers in [`render`] turn diagnostics into text for people and machines.
 //! The library never prints; the `obc` binary does.
 
+pub mod calendar;
+pub mod check;
 pub mod diagnostic;
+pub mod load;
+pub mod render;
 pub mod source;
 pub mod syntax;

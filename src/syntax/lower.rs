@@ -20,9 +20,39 @@ pub(super) struct Lowerer {
 
 type P<'i> = Pair<'i, Rule>;
 
-fn span(pair: &P) -> Span {
+/// The span of a pair without trailing white space or comments. pest includes them when a
+/// rule ends with an optional part that was not there (`target 85%` then a comment line).
+pub(super) fn span(pair: &P) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let text = s.as_str();
+    let mut end = text.len();
+    loop {
+        end = text[..end].trim_end().len();
+        // A comment that ends the text: cut back to where it starts, if it starts on its own line
+        // or after the setting. Comments cannot contain a newline, so look on the last line only.
+        let line_start = text[..end].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        match comment_start(&text[line_start..end]) {
+            Some(at) if line_start + at > 0 => end = line_start + at,
+            _ => break,
+        }
+    }
+    Span::new(s.start(), s.start() + end)
+}
+
+/// Where a `//` comment starts on a line, ignoring `//` inside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '/' if !in_string && line[i..].starts_with("//") => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Keywords and comments carry no meaning of their own in the tree.

@@ -143,7 +143,7 @@ fn refuse_pathological(text: &str, file: FileId) -> Option<Diagnostic> {
 }
 
 fn pair_span(pair: &Pair<Rule>) -> Span {
-    Span::new(pair.as_span().start(), pair.as_span().end())
+    lower::span(pair)
 }
 
 /// Explains an unreadable top-level block by re-reading it strictly.

@@ -1,0 +1,204 @@
+//! Indicators: their settings, units, baselines and targets.
+
+use rust_decimal::Decimal;
+
+use super::names::Kind;
+use super::settings::{missing, report_duplicates};
+use super::{units, Ctx};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{self, Block, Duration, Frequency, IndicatorSetting as S, Polarity, Unit};
+
+/// What the checks of payments need to know about an indicator.
+#[derive(Clone, Debug)]
+pub struct IndicatorInfo {
+    pub file: FileId,
+    pub name_span: Span,
+    pub unit: Option<Unit>,
+    pub polarity: Option<Polarity>,
+    pub reported: Option<Frequency>,
+    pub data_lag: Option<Duration>,
+    pub baseline: Option<Decimal>,
+    pub target: Option<Decimal>,
+    pub reporting_only: bool,
+}
+
+fn setting_word(setting: &S) -> &'static str {
+    match setting {
+        S::Definition(_) => "definition",
+        S::Numerator(_) => "numerator",
+        S::Denominator(_) => "denominator",
+        S::Source(_) => "source",
+        S::Description(_) => "description",
+        S::Unit(_) => "unit",
+        S::Better(_) => "better",
+        S::Reported(_) => "reported",
+        S::FollowUp(_) => "follow up",
+        S::DataLag(_) => "data lag",
+        S::Baseline { .. } => "baseline",
+        S::Target(_) => "target",
+        S::MinimumDenominator(_) => "minimum denominator",
+        S::ReportingOnly => "reporting only",
+        S::MeasuredIn(_) => "measured in cohort",
+    }
+}
+
+pub(super) fn check(ctx: &mut Ctx) {
+    let indicators: Vec<(FileId, &ast::Indicator)> = ctx
+        .blocks()
+        .filter_map(|(file, block)| match block {
+            Block::Indicator(i) => Some((file, i)),
+            _ => None,
+        })
+        .collect();
+    for (file, indicator) in indicators {
+        let info = check_one(ctx, file, indicator);
+        ctx.indicators
+            .entry(indicator.name.node.as_str())
+            .or_insert(info);
+    }
+}
+
+fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> IndicatorInfo {
+    let settings = &indicator.settings;
+    report_duplicates(
+        settings,
+        file,
+        |_| false,
+        |_| 0,
+        setting_word,
+        &mut ctx.diagnostics,
+    );
+    let name = indicator.name.node.as_str();
+    let mut info = IndicatorInfo {
+        file,
+        name_span: indicator.name.span,
+        unit: None,
+        polarity: None,
+        reported: None,
+        data_lag: None,
+        baseline: None,
+        target: None,
+        reporting_only: false,
+    };
+    for setting in settings {
+        match &setting.node {
+            S::Unit(unit) if info.unit.is_none() => {
+                if let Unit::Score { min, max } = unit {
+                    if min >= max {
+                        ctx.report(
+                            Diagnostic::new(
+                                Code::FloorAboveCeiling,
+                                file,
+                                setting.span,
+                                format!(
+                                    "the score runs from {} to {}, so it has no range",
+                                    units::number(*min),
+                                    units::number(*max)
+                                ),
+                                "lowest score not below highest",
+                            )
+                            .with_help("write the lowest score first, such as `score 0 to 10`"),
+                        );
+                    }
+                }
+                info.unit = Some(*unit);
+            }
+            S::Better(p) if info.polarity.is_none() => info.polarity = Some(*p),
+            S::Reported(f) if info.reported.is_none() => info.reported = Some(*f),
+            S::DataLag(d) if info.data_lag.is_none() => info.data_lag = Some(d.node),
+            S::ReportingOnly => info.reporting_only = true,
+            S::MeasuredIn(cohort) => {
+                ctx.symbols
+                    .resolve(cohort, &[Kind::Cohort], file, &mut ctx.diagnostics);
+            }
+            _ => {}
+        }
+    }
+    let Some(unit) = info.unit else {
+        ctx.report(missing(
+            file,
+            indicator.name.span,
+            format!("indicator `{name}` has no `unit`"),
+            "add a line such as `unit percent`, `unit count` or `unit rate per 1,000`",
+        ));
+        return info;
+    };
+    let mut baseline_span = None;
+    for setting in settings {
+        match &setting.node {
+            S::Baseline { value, period } => {
+                ctx.period(*period, file, false);
+                if info.baseline.is_none() {
+                    info.baseline = ctx.value_of(*value, name, unit, "the baseline", file);
+                    baseline_span = Some(value.span);
+                }
+            }
+            S::Target(steps) => {
+                for step in steps {
+                    if let Some(phase) = step.phase {
+                        ctx.year_phase(phase, file);
+                    }
+                    let Some(target) = ctx.value_of(step.value, name, unit, "the target", file)
+                    else {
+                        continue;
+                    };
+                    info.target.get_or_insert(target);
+                    target_against_baseline(
+                        ctx,
+                        &info,
+                        target,
+                        step.value.span,
+                        baseline_span,
+                        name,
+                        unit,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    info
+}
+
+fn target_against_baseline(
+    ctx: &mut Ctx,
+    info: &IndicatorInfo,
+    target: Decimal,
+    target_span: Span,
+    baseline_span: Option<Span>,
+    name: &str,
+    unit: Unit,
+) {
+    let (Some(baseline), Some(polarity)) = (info.baseline, info.polarity) else {
+        return;
+    };
+    let worse = match polarity {
+        Polarity::Higher => target < baseline,
+        Polarity::Lower => target > baseline,
+    };
+    if !worse {
+        return;
+    }
+    let currency = ctx.currency();
+    let direction = match polarity {
+        Polarity::Higher => "higher",
+        Polarity::Lower => "lower",
+    };
+    let mut d = Diagnostic::new(
+        Code::TargetWorseThanBaseline,
+        info.file,
+        target_span,
+        format!(
+            "the target {} is worse than the baseline {} for `{name}`, where {direction} is better",
+            units::format_value(target, unit, currency),
+            units::format_value(baseline, unit, currency)
+        ),
+        "worse than the baseline",
+    )
+    .with_help("a target that is worse than today pays for decline: check the target, the baseline and `better`");
+    if let Some(span) = baseline_span {
+        d = d.with_label(span, "baseline");
+    }
+    ctx.report(d);
+}

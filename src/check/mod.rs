@@ -1,0 +1,279 @@
+//! The checker: resolves names and finds every mistake that costs money or invites a dispute.
+//!
+//! It reads the syntax trees of a workspace (a root file and its imports) and reports
+//! diagnostics; it never stops at the first finding. Each area has its own module.
+
+mod contract;
+mod framework;
+mod indicators;
+mod intervals;
+mod names;
+mod payments;
+mod settings;
+mod tests_blocks;
+mod units;
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use crate::calendar::{Calendar, PeriodProblem};
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::load::Workspace;
+use crate::source::{FileId, Sources, Span};
+use crate::syntax::ast::{self, Measure, Money, Spanned, Unit};
+
+pub use contract::Header;
+pub use intervals::{Bound, Interval, Piece};
+pub use names::{Kind, Symbols};
+pub use units::{
+    format_value, money as format_money, number as format_number, percent as format_percent,
+};
+
+/// Checks a loaded workspace. Returns every diagnostic, syntax ones included, sorted by position.
+pub fn check(workspace: &Workspace, sources: &Sources) -> Vec<Diagnostic> {
+    let mut diagnostics = workspace.diagnostics.clone();
+    let symbols = Symbols::collect(&workspace.files, sources, &mut diagnostics);
+    let mut ctx = Ctx {
+        files: &workspace.files,
+        symbols,
+        header: None,
+        diagnostics,
+        used: HashSet::new(),
+        indicators: HashMap::new(),
+    };
+    ctx.header = contract::check(&mut ctx, workspace.root);
+    framework::check(&mut ctx);
+    indicators::check(&mut ctx);
+    payments::check(&mut ctx);
+    tests_blocks::check(&mut ctx);
+    framework::check_hygiene(&mut ctx);
+    let mut diagnostics = ctx.diagnostics;
+    diagnostic::sort(&mut diagnostics);
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Everything the checks share.
+pub(crate) struct Ctx<'a> {
+    pub files: &'a [(FileId, ast::File)],
+    pub symbols: Symbols<'a>,
+    pub header: Option<Header>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Indicators used by a payment, gateway or deduction.
+    pub used: HashSet<&'a str>,
+    /// What the indicators say, by name, once read.
+    pub indicators: HashMap<&'a str, indicators::IndicatorInfo>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Every block of one kind with its file.
+    pub fn blocks(&self) -> impl Iterator<Item = (FileId, &'a ast::Block)> + 'a {
+        self.files
+            .iter()
+            .flat_map(|(file, tree)| tree.blocks.iter().map(move |b| (*file, b)))
+    }
+
+    pub fn currency(&self) -> ast::CurrencyCode {
+        self.header
+            .as_ref()
+            .map(|h| h.currency)
+            .unwrap_or(ast::CurrencyCode::Gbp)
+    }
+
+    pub fn calendar(&self) -> Option<Calendar> {
+        self.header.as_ref().and_then(|h| h.calendar)
+    }
+
+    /// A share in percent, reported when outside 0%..100%.
+    pub fn share(&mut self, value: Spanned<Decimal>, what: &str, file: FileId) -> Option<Decimal> {
+        if value.node < Decimal::ZERO || value.node > Decimal::ONE_HUNDRED {
+            self.report(
+                Diagnostic::new(
+                    Code::PercentOutOfRange,
+                    file,
+                    value.span,
+                    format!(
+                        "{what} of `{}` is outside 0% to 100%",
+                        units::percent(value.node)
+                    ),
+                    "not between 0% and 100%",
+                )
+                .with_help(format!(
+                    "{what} is a share of a whole: write a percentage from 0% to 100%"
+                )),
+            );
+            return None;
+        }
+        Some(value.node)
+    }
+
+    /// An amount of money, reported when in another currency than the contract's.
+    pub fn money(&mut self, value: Spanned<Money>, file: FileId) -> Option<Decimal> {
+        let currency = self.currency();
+        if value.node.currency != currency.symbol() {
+            self.report(wrong_currency(
+                value.span,
+                value.node.currency.symbol(),
+                currency,
+                file,
+            ));
+            return None;
+        }
+        Some(value.node.amount)
+    }
+
+    /// A threshold, baseline or target in its indicator's unit.
+    pub fn value_of(
+        &mut self,
+        measure: Spanned<Measure>,
+        indicator: &str,
+        unit: Unit,
+        what: &str,
+        file: FileId,
+    ) -> Option<Decimal> {
+        let currency = self.currency();
+        match units::value_in_unit(measure.node, unit, currency) {
+            Ok(value) => Some(value),
+            Err(units::UnitProblem::Currency(symbol)) => {
+                self.report(wrong_currency(measure.span, symbol, currency, file));
+                None
+            }
+            Err(units::UnitProblem::Mismatch { written, example }) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::UnitMismatch,
+                        file,
+                        measure.span,
+                        format!(
+                            "{what} is {written} but `{indicator}` is measured in {}",
+                            units::unit_words(unit)
+                        ),
+                        format!("{written}"),
+                    )
+                    .with_help(format!("write {what} in the indicator's unit: {example}")),
+                );
+                None
+            }
+            Err(units::UnitProblem::OutOfRange(range)) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::ValueOutOfRange,
+                        file,
+                        measure.span,
+                        format!("{what} is outside the range of `{indicator}`, which runs {range}"),
+                        "out of range",
+                    )
+                    .with_help(format!("values of `{indicator}` run {range}")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Resolves a written period against the contract calendar, reporting periods that do not
+    /// exist or lie outside the term. `None` when there is no usable calendar or a problem.
+    pub fn period(
+        &mut self,
+        period: Spanned<ast::PeriodLit>,
+        file: FileId,
+        must_be_in_term: bool,
+    ) -> Option<crate::calendar::Period> {
+        let calendar = self.calendar()?;
+        match calendar.resolve(period.node) {
+            Ok(resolved) => {
+                if must_be_in_term
+                    && (resolved.end < calendar.start || resolved.start > calendar.end)
+                {
+                    self.report(
+                        Diagnostic::new(
+                            Code::PeriodOutsideTerm,
+                            file,
+                            period.span,
+                            format!(
+                                "`{}` ({} to {}) is outside the term, {} to {}",
+                                resolved.label,
+                                resolved.start,
+                                resolved.end,
+                                calendar.start,
+                                calendar.end
+                            ),
+                            "outside the term",
+                        )
+                        .with_help("use a period within the contract term"),
+                    );
+                    return None;
+                }
+                Some(resolved)
+            }
+            Err(PeriodProblem::Invalid(why)) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidPeriod,
+                        file,
+                        period.span,
+                        "this period does not exist",
+                        "no such period",
+                    )
+                    .with_help(why),
+                );
+                None
+            }
+            Err(PeriodProblem::BeyondTerm { year, years }) => {
+                self.report(year_beyond_term(period.span, year, years, file));
+                None
+            }
+        }
+    }
+
+    /// Checks that `in year N` / `from year N` names a year of the term.
+    pub fn year_phase(&mut self, phase: Spanned<ast::YearPhase>, file: FileId) {
+        let Some(calendar) = self.calendar() else {
+            return;
+        };
+        let (ast::YearPhase::In(year) | ast::YearPhase::From(year)) = phase.node;
+        let years = calendar.contract_years();
+        if year == 0 || year > years {
+            self.report(year_beyond_term(phase.span, year, years, file));
+        }
+    }
+}
+
+fn year_beyond_term(span: Span, year: u32, years: u32, file: FileId) -> Diagnostic {
+    Diagnostic::new(
+        Code::PeriodOutsideTerm,
+        file,
+        span,
+        format!("contract year {year} is outside the term, which has {years} contract years"),
+        "outside the term",
+    )
+    .with_help(format!(
+        "contract years run from `year 1` to `year {years}`"
+    ))
+}
+
+fn wrong_currency(
+    span: Span,
+    written: &str,
+    currency: ast::CurrencyCode,
+    file: FileId,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::WrongCurrency,
+        file,
+        span,
+        format!(
+            "this amount is in `{written}` but the contract is in {}",
+            currency.code()
+        ),
+        "another currency",
+    )
+    .with_help(format!(
+        "write amounts in `{}`, or change the contract's `currency`",
+        currency.symbol().symbol()
+    ))
+}

@@ -1,0 +1,291 @@
+//! The symbol table: every named block in one namespace, and resolving references to it with
+//! "did you mean" suggestions.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Sources, Span};
+use crate::syntax::ast::{self, Block, Name, RateCardItem};
+
+/// What a name can refer to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Indicator,
+    Payment,
+    Deduction,
+    Gateway,
+    Cohort,
+    Domain,
+    Outcome,
+    Factor,
+    Flag,
+}
+
+impl Kind {
+    pub fn article_noun(self) -> &'static str {
+        match self {
+            Kind::Indicator => "an indicator",
+            Kind::Payment => "a payment",
+            Kind::Deduction => "a deduction",
+            Kind::Gateway => "a gateway",
+            Kind::Cohort => "a cohort",
+            Kind::Domain => "a domain",
+            Kind::Outcome => "an outcome",
+            Kind::Factor => "a factor",
+            Kind::Flag => "a flag",
+        }
+    }
+}
+
+/// A named block.
+#[derive(Clone, Copy, Debug)]
+pub struct Symbol<'a> {
+    pub kind: Kind,
+    pub file: FileId,
+    pub span: Span,
+    pub item: Item<'a>,
+}
+
+/// The syntax node a symbol names.
+#[derive(Clone, Copy, Debug)]
+pub enum Item<'a> {
+    Indicator(&'a ast::Indicator),
+    Payment(&'a ast::Payment),
+    Deduction(&'a ast::Deduction),
+    Gateway(&'a ast::Gateway),
+    Other,
+}
+
+/// Every name defined in a workspace.
+#[derive(Default)]
+pub struct Symbols<'a> {
+    pub by_name: HashMap<&'a str, Symbol<'a>>,
+    /// Outcomes and criteria of rate cards: what participant records may say was achieved.
+    pub achievements: HashMap<&'a str, Span>,
+}
+
+impl<'a> Symbols<'a> {
+    /// Collects the names of every file, reporting duplicates against the first definition.
+    pub fn collect(
+        files: &'a [(FileId, ast::File)],
+        sources: &Sources,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let mut symbols = Symbols::default();
+        for (file, tree) in files {
+            for block in &tree.blocks {
+                let (kind, name, item) = match block {
+                    Block::Indicator(b) => (Kind::Indicator, &b.name, Item::Indicator(b)),
+                    Block::Payment(b) => {
+                        symbols.collect_rate_card(b);
+                        (Kind::Payment, &b.name, Item::Payment(b))
+                    }
+                    Block::Deduction(b) => (Kind::Deduction, &b.name, Item::Deduction(b)),
+                    Block::Gateway(b) => (Kind::Gateway, &b.name, Item::Gateway(b)),
+                    Block::Cohort(b) => (Kind::Cohort, &b.name, Item::Other),
+                    Block::Factor(b) => (Kind::Factor, &b.name, Item::Other),
+                    Block::Flag(b) => (Kind::Flag, &b.name, Item::Other),
+                    Block::Domain(d) => {
+                        for outcome in &d.outcomes {
+                            symbols.define(
+                                Kind::Outcome,
+                                *file,
+                                &outcome.name,
+                                Item::Other,
+                                sources,
+                                diagnostics,
+                            );
+                        }
+                        (Kind::Domain, &d.name, Item::Other)
+                    }
+                    _ => continue,
+                };
+                symbols.define(kind, *file, name, item, sources, diagnostics);
+            }
+        }
+        symbols
+    }
+
+    fn collect_rate_card(&mut self, payment: &'a ast::Payment) {
+        for setting in &payment.settings {
+            let ast::PaymentSetting::RateCard(items) = &setting.node else {
+                continue;
+            };
+            for item in items {
+                let name = match &item.node {
+                    RateCardItem::Outcome(o) => &o.name,
+                    RateCardItem::Criterion { name, .. } => name,
+                    RateCardItem::AttachmentFee(_) => continue,
+                };
+                self.achievements
+                    .entry(name.node.as_str())
+                    .or_insert(name.span);
+            }
+        }
+    }
+
+    fn define(
+        &mut self,
+        kind: Kind,
+        file: FileId,
+        name: &'a Name,
+        item: Item<'a>,
+        sources: &Sources,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if let Some(first) = self.by_name.get(name.node.as_str()) {
+            let mut d = Diagnostic::new(
+                Code::DuplicateName,
+                file,
+                name.span,
+                format!(
+                    "the name `{}` is already used by {}",
+                    name.node,
+                    first.kind.article_noun()
+                ),
+                "defined again here",
+            )
+            .with_help("give each block its own name; references would otherwise be ambiguous");
+            if first.file == file {
+                d = d.with_label(first.span, "first defined here");
+            } else {
+                d.help = Some(format!(
+                    "`{}` is first defined in `{}`; give each block its own name",
+                    name.node,
+                    sources.get(first.file).name
+                ));
+            }
+            diagnostics.push(d);
+            return;
+        }
+        self.by_name.insert(
+            &name.node,
+            Symbol {
+                kind,
+                file,
+                span: name.span,
+                item,
+            },
+        );
+    }
+
+    /// Resolves a reference that must name one of `kinds`, reporting why it does not.
+    pub fn resolve(
+        &self,
+        name: &Name,
+        kinds: &[Kind],
+        file: FileId,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Symbol<'a>> {
+        let wanted = kinds
+            .iter()
+            .map(|k| k.article_noun())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        match self.by_name.get(name.node.as_str()) {
+            Some(symbol) if kinds.contains(&symbol.kind) => Some(*symbol),
+            Some(symbol) => {
+                let mut d = Diagnostic::new(
+                    Code::WrongKindOfName,
+                    file,
+                    name.span,
+                    format!(
+                        "`{}` is {}, but {wanted} is needed here",
+                        name.node,
+                        symbol.kind.article_noun()
+                    ),
+                    format!("{} here", symbol.kind.article_noun()),
+                )
+                .with_help(format!("name {wanted} here"));
+                if symbol.file == file {
+                    d = d.with_label(symbol.span, "defined here");
+                }
+                diagnostics.push(d);
+                None
+            }
+            None => {
+                let candidates = self
+                    .by_name
+                    .iter()
+                    .filter(|(_, s)| kinds.contains(&s.kind))
+                    .map(|(n, _)| *n);
+                diagnostics.push(undefined(name, file, &wanted, candidates));
+                None
+            }
+        }
+    }
+}
+
+/// The diagnostic for a name that is not defined, with the closest candidate as a suggestion.
+pub fn undefined<'n>(
+    name: &Name,
+    file: FileId,
+    wanted: &str,
+    candidates: impl Iterator<Item = &'n str>,
+) -> Diagnostic {
+    let d = Diagnostic::new(
+        Code::UndefinedName,
+        file,
+        name.span,
+        format!("`{}` is not defined", name.node),
+        format!(
+            "no {} has this name",
+            wanted.trim_start_matches("a ").trim_start_matches("an ")
+        ),
+    );
+    match closest(&name.node, candidates) {
+        Some(suggestion) => d.with_help(format!("did you mean `{suggestion}`?")),
+        None => d.with_help(format!(
+            "define {wanted} called `{}`, or correct the name",
+            name.node
+        )),
+    }
+}
+
+/// The candidate nearest to `name` by edit distance, if it is near enough to be a likely typo.
+pub fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_names_only() {
+        let names = ["still_home_91", "readmissions", "falls"];
+        assert_eq!(
+            closest("still_home_19", names.iter().copied()),
+            Some("still_home_91")
+        );
+        assert_eq!(
+            closest("readmision", names.iter().copied()),
+            Some("readmissions")
+        );
+        assert_eq!(closest("waiting_times", names.iter().copied()), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

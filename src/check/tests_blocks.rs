@@ -1,0 +1,153 @@
+//! `test` blocks: the names, values and periods of worked examples. Running them is `obc test`'s job.
+
+use rust_decimal::Decimal;
+
+use super::contract::invalid_date;
+use super::names::{self, Kind};
+use super::Ctx;
+use crate::calendar;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::FileId;
+use crate::syntax::ast::{self, Block, GivenValue, Spanned, TestSetting as T};
+
+pub(super) fn check(ctx: &mut Ctx) {
+    let tests: Vec<(FileId, &ast::Test)> = ctx
+        .blocks()
+        .filter_map(|(file, block)| match block {
+            Block::Test(t) => Some((file, t)),
+            _ => None,
+        })
+        .collect();
+    for (file, test) in tests {
+        for setting in &test.settings {
+            match &setting.node {
+                T::Given {
+                    name,
+                    value,
+                    period,
+                } => {
+                    given(ctx, file, name, *value);
+                    ctx.period(*period, file, true);
+                }
+                T::ParticipantStarted { on, .. } => date(ctx, file, *on),
+                T::ParticipantAchieved { outcome, on, .. } => {
+                    date(ctx, file, *on);
+                    if !ctx.symbols.achievements.contains_key(outcome.node.as_str()) {
+                        let candidates: Vec<&str> =
+                            ctx.symbols.achievements.keys().copied().collect();
+                        ctx.report(names::undefined(
+                            outcome,
+                            file,
+                            "an outcome of a rate card",
+                            candidates.into_iter(),
+                        ));
+                    }
+                }
+                T::ExpectPays {
+                    name,
+                    amount,
+                    period,
+                } => {
+                    if name.node != "total" {
+                        ctx.symbols.resolve(
+                            name,
+                            &[Kind::Payment, Kind::Deduction],
+                            file,
+                            &mut ctx.diagnostics,
+                        );
+                    }
+                    if let Some(money) = amount.node {
+                        ctx.money(Spanned::new(money, amount.span), file);
+                    }
+                    ctx.period(*period, file, true);
+                }
+                T::ExpectGateway {
+                    gateway, period, ..
+                } => {
+                    ctx.symbols
+                        .resolve(gateway, &[Kind::Gateway], file, &mut ctx.diagnostics);
+                    ctx.period(*period, file, true);
+                }
+            }
+        }
+    }
+}
+
+fn date(ctx: &mut Ctx, file: FileId, on: Spanned<ast::DateLit>) {
+    if calendar::date(on.node).is_none() {
+        ctx.report(invalid_date(on.span, file));
+    }
+}
+
+fn given(ctx: &mut Ctx, file: FileId, name: &ast::Name, value: Spanned<GivenValue>) {
+    let Some(symbol) = ctx.symbols.resolve(
+        name,
+        &[Kind::Indicator, Kind::Factor, Kind::Flag],
+        file,
+        &mut ctx.diagnostics,
+    ) else {
+        return;
+    };
+    let wrong = |ctx: &mut Ctx, written: &str, help: &str| {
+        ctx.report(
+            Diagnostic::new(
+                Code::UnitMismatch,
+                file,
+                value.span,
+                format!(
+                    "`{}` is {} but is given {written}",
+                    name.node,
+                    symbol.kind.article_noun()
+                ),
+                written.to_string(),
+            )
+            .with_help(help.to_string()),
+        );
+    };
+    match (symbol.kind, value.node) {
+        (Kind::Flag, GivenValue::YesNo(_)) => {}
+        (Kind::Flag, _) => wrong(ctx, "a value", "a flag is given `yes` or `no`"),
+        (_, GivenValue::YesNo(_)) => wrong(
+            ctx,
+            "`yes` or `no`",
+            "only flags are given `yes` or `no`: give a value",
+        ),
+        (Kind::Factor, GivenValue::Measure(ast::Measure::Number(_))) => {}
+        (Kind::Factor, _) => wrong(
+            ctx,
+            "a value with a unit",
+            "a factor is a plain number such as `1.02`",
+        ),
+        (_, GivenValue::Measure(measure)) => {
+            if let Some(unit) = ctx.indicators.get(name.node.as_str()).and_then(|i| i.unit) {
+                ctx.value_of(
+                    Spanned::new(measure, value.span),
+                    &name.node,
+                    unit,
+                    "the given value",
+                    file,
+                );
+            }
+        }
+        (
+            _,
+            GivenValue::Fraction {
+                numerator,
+                denominator,
+            },
+        ) => {
+            if denominator == Decimal::ZERO || numerator > denominator {
+                ctx.report(
+                    Diagnostic::new(
+                        Code::ValueOutOfRange,
+                        file,
+                        value.span,
+                        "the numerator must be between 0 and a denominator above 0",
+                        "not a proportion",
+                    )
+                    .with_help("give the number that met the measure out of the number eligible, such as `172 of 200`"),
+                );
+            }
+        }
+    }
+}

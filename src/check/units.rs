@@ -1,0 +1,208 @@
+//! Units and the words and formats used for values in messages.
+
+use rust_decimal::Decimal;
+
+use crate::syntax::ast::{CurrencyCode, Measure, TimeUnit, Unit};
+
+/// Why a written value does not fit an indicator's unit.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UnitProblem {
+    /// Written as one kind of value where another is needed: (what was written, how to write it).
+    Mismatch {
+        written: &'static str,
+        example: String,
+    },
+    /// Money in another currency: the symbol written.
+    Currency(&'static str),
+    /// Outside the unit's range: the range in words.
+    OutOfRange(String),
+}
+
+/// A value in an indicator's unit, as a plain decimal (85% is 85, £1,000 is 1000, 12 days is 12).
+pub fn value_in_unit(
+    measure: Measure,
+    unit: Unit,
+    currency: CurrencyCode,
+) -> Result<Decimal, UnitProblem> {
+    let mismatch = |written| {
+        Err(UnitProblem::Mismatch {
+            written,
+            example: example(unit, currency),
+        })
+    };
+    let value = match (measure, unit) {
+        (Measure::Percent(v), Unit::Percent) => v,
+        (Measure::Money(m), Unit::Money) => {
+            if m.currency != currency.symbol() {
+                return Err(UnitProblem::Currency(m.currency.symbol()));
+            }
+            m.amount
+        }
+        (Measure::Duration(d), Unit::Days) => match d.unit {
+            TimeUnit::Day => Decimal::from(d.count),
+            TimeUnit::Week => Decimal::from(d.count) * Decimal::from(7),
+            _ => return mismatch("a length in months or years"),
+        },
+        (
+            Measure::Number(v),
+            Unit::Count | Unit::RatePer(_) | Unit::Days | Unit::Score { .. } | Unit::Ratio,
+        ) => v,
+        (Measure::Percent(_), _) => return mismatch("a percentage"),
+        (Measure::Money(_), _) => return mismatch("an amount of money"),
+        (Measure::Duration(_), _) => return mismatch("a length of time"),
+        (Measure::Number(_), _) => return mismatch("a plain number"),
+    };
+    let (lo, hi) = domain(unit);
+    if value < lo || hi.is_some_and(|hi| value > hi) {
+        return Err(UnitProblem::OutOfRange(range_words(unit, currency)));
+    }
+    Ok(value)
+}
+
+/// The lowest and highest values a unit allows (`None`: no upper limit).
+pub fn domain(unit: Unit) -> (Decimal, Option<Decimal>) {
+    match unit {
+        Unit::Percent => (Decimal::ZERO, Some(Decimal::ONE_HUNDRED)),
+        Unit::Score { min, max } => (min, Some(max)),
+        _ => (Decimal::ZERO, None),
+    }
+}
+
+fn range_words(unit: Unit, currency: CurrencyCode) -> String {
+    match unit {
+        Unit::Percent => "from 0% to 100%".to_string(),
+        Unit::Score { min, max } => format!("from {} to {}", number(min), number(max)),
+        Unit::Money => format!("{} or more", money(Decimal::ZERO, currency)),
+        _ => "0 or more".to_string(),
+    }
+}
+
+/// How a value in this unit is written, for help text.
+pub fn example(unit: Unit, currency: CurrencyCode) -> String {
+    match unit {
+        Unit::Percent => "a percentage such as `85%`".to_string(),
+        Unit::Money => format!(
+            "an amount such as `{}`",
+            money(Decimal::from(1000), currency)
+        ),
+        Unit::Days => "a number of days such as `14` or `14 days`".to_string(),
+        Unit::Score { min, max } => format!("a number from {} to {}", number(min), number(max)),
+        Unit::Count => "a plain number such as `12`".to_string(),
+        Unit::RatePer(_) | Unit::Ratio => "a plain number such as `4.5`".to_string(),
+    }
+}
+
+/// What an indicator is measured in, for messages.
+pub fn unit_words(unit: Unit) -> String {
+    match unit {
+        Unit::Percent => "percent".to_string(),
+        Unit::Count => "a count".to_string(),
+        Unit::RatePer(n) => format!("a rate per {}", number(n)),
+        Unit::Money => "money".to_string(),
+        Unit::Days => "days".to_string(),
+        Unit::Score { min, max } => format!("a score from {} to {}", number(min), number(max)),
+        Unit::Ratio => "a ratio".to_string(),
+    }
+}
+
+/// A value in its unit, as users write it: `85%`, `£1,000`, `12 days`, `4.5`.
+pub fn format_value(value: Decimal, unit: Unit, currency: CurrencyCode) -> String {
+    match unit {
+        Unit::Percent => percent(value),
+        Unit::Money => money(value, currency),
+        Unit::Days => format!("{} days", number(value)),
+        _ => number(value),
+    }
+}
+
+pub fn percent(value: Decimal) -> String {
+    format!("{}%", number(value))
+}
+
+/// A decimal without trailing zeros and with thousands separators: `1,234.5`.
+pub fn number(value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map(|d| ("-", d))
+        .unwrap_or(("", &text));
+    let (whole, fraction) = digits
+        .split_once('.')
+        .map(|(w, f)| (w, Some(f)))
+        .unwrap_or((digits, None));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Money as a finance team writes it: `£12,000` for whole amounts, `£1,200.50` otherwise.
+pub fn money(value: Decimal, currency: CurrencyCode) -> String {
+    let rounded = value.round_dp(2);
+    let text = if rounded.fract().is_zero() {
+        number(rounded.trunc())
+    } else {
+        number_2dp(rounded)
+    };
+    match text.strip_prefix('-') {
+        Some(positive) => format!("-{}{positive}", currency.symbol().symbol()),
+        None => format!("{}{text}", currency.symbol().symbol()),
+    }
+}
+
+fn number_2dp(value: Decimal) -> String {
+    let text = number(value);
+    match text.split_once('.') {
+        Some((whole, f)) if f.len() == 1 => format!("{whole}.{f}0"),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_and_trimmed() {
+        assert_eq!(number(Decimal::new(76_000_000_00, 2)), "76,000,000");
+        assert_eq!(number(Decimal::new(-12345, 1)), "-1,234.5");
+        assert_eq!(
+            money(Decimal::new(12005, 1), CurrencyCode::Gbp),
+            "£1,200.50"
+        );
+        assert_eq!(money(Decimal::from(-500), CurrencyCode::Eur), "-€500");
+        assert_eq!(percent(Decimal::new(8270, 2)), "82.7%");
+    }
+
+    #[test]
+    fn values_must_be_in_the_indicators_unit() {
+        let gbp = CurrencyCode::Gbp;
+        assert_eq!(
+            value_in_unit(Measure::Percent(Decimal::from(85)), Unit::Percent, gbp),
+            Ok(Decimal::from(85))
+        );
+        assert!(matches!(
+            value_in_unit(Measure::Number(Decimal::from(85)), Unit::Percent, gbp),
+            Err(UnitProblem::Mismatch { .. })
+        ));
+        assert!(matches!(
+            value_in_unit(Measure::Percent(Decimal::from(101)), Unit::Percent, gbp),
+            Err(UnitProblem::OutOfRange(_))
+        ));
+        let score = Unit::Score {
+            min: Decimal::ZERO,
+            max: Decimal::TEN,
+        };
+        assert!(matches!(
+            value_in_unit(Measure::Number(Decimal::from(11)), score, gbp),
+            Err(UnitProblem::OutOfRange(_))
+        ));
+    }
+}
