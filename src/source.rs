@@ -140,8 +140,8 @@ mod tests {
         assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(file.line_col(3), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_col(5), LineCol { line: 2, column: 2 });
-        assert_eq!(file.line_col(8), LineCol { line: 3, column: 1 });
-        assert_eq!(file.line_col(9), LineCol { line: 4, column: 1 });
+        assert_eq!(file.line_col(7), LineCol { line: 3, column: 1 });
+        assert_eq!(file.line_col(8), LineCol { line: 4, column: 1 });
         assert_eq!(file.line_col(99), LineCol { line: 4, column: 2 });
         assert_eq!(file.line_text(2), "£x");
     }

@@ -24,6 +24,8 @@ pub struct Header {
     pub at_risk: Vec<Decimal>,
     pub at_risk_span: Option<Span>,
     pub boundary: BandSide,
+    /// The last day a payment may fall due: the term's end plus any run-off.
+    pub last_due: Option<jiff::civil::Date>,
 }
 
 pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
@@ -108,8 +110,17 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
         at_risk: Vec::new(),
         at_risk_span: None,
         boundary,
+        last_due: None,
     };
     header.calendar = term(ctx, settings, file, contract.title.span, fiscal_start);
+    let run_off = first(settings, |s| match s {
+        S::RunOff(d) => Some(d.node),
+        _ => None,
+    });
+    header.last_due = header.calendar.and_then(|c| match run_off {
+        Some((length, _)) => calendar::add(c.end, length),
+        None => Some(c.end),
+    });
     ctx.header = Some(header.clone());
     header.value_per_year = value(ctx, settings, file, contract.title.span);
     ctx.header = Some(header.clone());
@@ -138,6 +149,7 @@ fn setting_word(setting: &S) -> &'static str {
         S::FactorRounding(_) => "factors",
         S::BoundaryRule(_) => "boundary values",
         S::MissingData(_) => "missing data",
+        S::RunOff(_) => "payments continue",
     }
 }
 

@@ -153,7 +153,7 @@ impl<'a> Ctx<'a> {
                             "{what} is {written} but `{indicator}` is measured in {}",
                             units::unit_words(unit)
                         ),
-                        format!("{written}"),
+                        written.to_string(),
                     )
                     .with_help(format!("write {what} in the indicator's unit: {example}")),
                 );

@@ -723,14 +723,7 @@ fn tiers(
                 "moving from {} to {} lowers the payment by {}",
                 units::format_value(fall.from, unit, currency),
                 units::format_value(fall.to, unit, currency),
-                {
-                    let drop = if in_money {
-                        fall.pay_from - fall.pay_to
-                    } else {
-                        fall.pay_from - fall.pay_to
-                    };
-                    amount(drop)
-                }
+                amount(fall.pay_from - fall.pay_to)
             ),
         };
         let better = if polarity == Polarity::Higher {
@@ -771,19 +764,20 @@ fn gap_words(gap: Interval, unit: Unit, currency: ast::CurrencyCode) -> String {
         );
     }
     match (gap.lo, gap.hi) {
-        (Some(lo), Some(hi)) => {
-            let from = if lo.closed {
-                format!("from {}", v(lo))
-            } else {
-                format!("above {}", v(lo))
-            };
-            let to = if hi.closed {
-                format!("up to {}", v(hi))
-            } else {
-                format!("below {}", v(hi))
-            };
-            format!("values {from} and {to} fall into no band")
-        }
+        (Some(lo), Some(hi)) => match (lo.closed, hi.closed) {
+            (true, true) => format!("values from {} to {} fall into no band", v(lo), v(hi)),
+            (true, false) => format!(
+                "values from {} to just below {} fall into no band",
+                v(lo),
+                v(hi)
+            ),
+            (false, true) => format!("values above {} up to {} fall into no band", v(lo), v(hi)),
+            (false, false) => format!(
+                "values above {} and below {} fall into no band",
+                v(lo),
+                v(hi)
+            ),
+        },
         (Some(lo), None) => {
             let from = if lo.closed {
                 format!("of {} and above", v(lo))
@@ -940,20 +934,21 @@ fn improvement(
     for setting in settings {
         match &setting.node {
             S::Trigger(trigger) | S::PooledTrigger(trigger) => match (change, measured) {
-                (Some(ast::ChangeKind::Relative), _) => {
-                    if !matches!(trigger.node, Measure::Percent(_)) {
-                        ctx.report(
-                            Diagnostic::new(
-                                Code::UnitMismatch,
-                                file,
-                                trigger.span,
-                                "a relative improvement is a percentage",
-                                "not a percentage",
-                            )
-                            .with_help("write the trigger as a percentage change, such as `10%`"),
-                        );
-                    }
+                (Some(ast::ChangeKind::Relative), _)
+                    if !matches!(trigger.node, Measure::Percent(_)) =>
+                {
+                    ctx.report(
+                        Diagnostic::new(
+                            Code::UnitMismatch,
+                            file,
+                            trigger.span,
+                            "a relative improvement is a percentage",
+                            "not a percentage",
+                        )
+                        .with_help("write the trigger as a percentage change, such as `10%`"),
+                    );
                 }
+                (Some(ast::ChangeKind::Relative), _) => {}
                 (_, Some(m)) => {
                     ctx.value_of(*trigger, m.name, m.unit, "the trigger", file);
                 }
@@ -1196,10 +1191,20 @@ fn due_after_term(
             duration_words(lag.lag.node)
         ));
     }
-    if due <= calendar.end {
+    let last_due = ctx
+        .header
+        .as_ref()
+        .and_then(|h| h.last_due)
+        .unwrap_or(calendar.end);
+    if due <= last_due {
         return;
     }
     let late = calendar::days_between(calendar.end, due);
+    let allowed = if last_due > calendar.end {
+        format!("after the last day payments may fall due, {last_due}; ")
+    } else {
+        String::new()
+    };
     let at = paid.map(|(_, span)| span).unwrap_or(payment.name.span);
     ctx.report(
         Diagnostic::new(
@@ -1213,7 +1218,7 @@ fn due_after_term(
             "due after the term",
         )
         .with_help(format!(
-            "{}; say in the contract how payments after the term are made, or shorten the lags",
+            "{}; {allowed}say how long payments continue after the term, such as `payments continue 6 months after the term` in the contract, or shorten the lags",
             steps.join(", ")
         )),
     );

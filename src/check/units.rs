@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn numbers_are_grouped_and_trimmed() {
-        assert_eq!(number(Decimal::new(76_000_000_00, 2)), "76,000,000");
+        assert_eq!(number(Decimal::new(7_600_000_000, 2)), "76,000,000");
         assert_eq!(number(Decimal::new(-12345, 1)), "-1,234.5");
         assert_eq!(
             money(Decimal::new(12005, 1), CurrencyCode::Gbp),

@@ -191,6 +191,8 @@ pub enum ContractSetting {
     FactorRounding(Option<Spanned<u32>>),
     BoundaryRule(BandSide),
     MissingData(MissingDataRule),
+    /// `payments continue 6 months after the term`: how long after the term payments may fall due.
+    RunOff(Spanned<Duration>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,107 @@
+//! Data-driven tests. Every `tests/ui/**/*.obc` fixture is checked and its diagnostics are
+//! snapshotted twice, as the human report and as JSON; every contract in `contracts/` must
+//! check clean; and every diagnostic code must be produced by at least one fixture.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use obc::diagnostic::{Code, Diagnostic};
+use obc::render::{self, Format, HumanStyle};
+use obc::source::Sources;
+
+/// Checks a file given by a path relative to the crate root, so rendered paths are stable.
+fn check(relative: &Path) -> (Vec<Diagnostic>, Sources) {
+    let mut sources = Sources::new();
+    let workspace = obc::load::load(relative, &mut sources).expect("fixture is readable");
+    let diagnostics = obc::check::check(&workspace, &sources);
+    (diagnostics, sources)
+}
+
+fn relative(path: &Path) -> &Path {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .expect("inside the crate")
+}
+
+#[test]
+fn ui_fixtures() {
+    insta::glob!("ui/**/*.obc", |path| {
+        let (diagnostics, sources) = check(relative(path));
+        let style = HumanStyle {
+            color: false,
+            width: 100,
+        };
+        insta::assert_snapshot!(
+            "human",
+            render::render(Format::Human, &diagnostics, &sources, style)
+        );
+        insta::assert_snapshot!(
+            "json",
+            render::render(Format::Json, &diagnostics, &sources, style)
+        );
+    });
+}
+
+#[test]
+fn every_code_has_a_fixture() {
+    let mut seen = BTreeSet::new();
+    let pattern = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui");
+    for entry in walk(Path::new(pattern)) {
+        let (diagnostics, _) = check(relative(&entry));
+        seen.extend(diagnostics.iter().map(|d| d.code));
+    }
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| !seen.contains(c))
+        .map(|c| c.code())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no fixture under tests/ui produces {missing:?}"
+    );
+}
+
+#[test]
+fn example_contracts_check_clean() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/contracts");
+    let contracts: Vec<_> = walk(Path::new(dir))
+        .into_iter()
+        .filter(|p| !p.components().any(|c| c.as_os_str() == "library"))
+        .collect();
+    assert!(
+        contracts.len() >= 5,
+        "expected at least five example contracts, found {}",
+        contracts.len()
+    );
+    for contract in contracts {
+        let (diagnostics, sources) = check(relative(&contract));
+        let report = render::render(
+            Format::Concise,
+            &diagnostics,
+            &sources,
+            HumanStyle::default(),
+        );
+        assert!(
+            diagnostics.is_empty(),
+            "{} does not check clean:\n{report}",
+            contract.display()
+        );
+    }
+}
+
+/// Every `.obc` file under `dir`, sorted.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "obc") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
