@@ -474,59 +474,9 @@ fn tiers(
     let mut has_amount = false;
     let mut complete = true;
     for (index, band) in bands.iter().enumerate() {
-        let mut value =
-            |m: Spanned<Measure>| ctx.value_of(m, measured.name, unit, "the threshold", file);
-        let interval = match band.node.range {
-            BandRange::Between(lo, hi) => match (value(lo), value(hi)) {
-                (Some(l), Some(h)) => Interval {
-                    lo: Some(Bound::closed(l)),
-                    hi: Some(Bound::closed(h)),
-                },
-                _ => {
-                    complete = false;
-                    continue;
-                }
-            },
-            BandRange::AtLeast(m) => match value(m) {
-                Some(v) => Interval {
-                    lo: Some(Bound::closed(v)),
-                    hi: None,
-                },
-                None => {
-                    complete = false;
-                    continue;
-                }
-            },
-            BandRange::Above(m) => match value(m) {
-                Some(v) => Interval {
-                    lo: Some(Bound::open(v)),
-                    hi: None,
-                },
-                None => {
-                    complete = false;
-                    continue;
-                }
-            },
-            BandRange::Below(m) => match value(m) {
-                Some(v) => Interval {
-                    lo: None,
-                    hi: Some(Bound::open(v)),
-                },
-                None => {
-                    complete = false;
-                    continue;
-                }
-            },
-            BandRange::UpTo(m) => match value(m) {
-                Some(v) => Interval {
-                    lo: None,
-                    hi: Some(Bound::closed(v)),
-                },
-                None => {
-                    complete = false;
-                    continue;
-                }
-            },
+        let Some(interval) = band_interval(ctx, file, band.node.range, measured) else {
+            complete = false;
+            continue;
         };
         if let (Some(lo), Some(hi)) = (interval.lo, interval.hi) {
             thresholds.extend([lo.value, hi.value]);
@@ -743,6 +693,42 @@ fn tiers(
     }
     let _ = payment;
     most
+}
+
+/// The values a band covers, in its indicator's unit; `None` when a threshold is unusable.
+fn band_interval(
+    ctx: &mut Ctx,
+    file: FileId,
+    range: BandRange,
+    measured: &Measured,
+) -> Option<Interval> {
+    let mut value =
+        |m: Spanned<Measure>| ctx.value_of(m, measured.name, measured.unit, "the threshold", file);
+    Some(match range {
+        BandRange::Between(lo, hi) => {
+            let (lo, hi) = (value(lo), value(hi));
+            Interval {
+                lo: Some(Bound::closed(lo?)),
+                hi: Some(Bound::closed(hi?)),
+            }
+        }
+        BandRange::AtLeast(m) => Interval {
+            lo: Some(Bound::closed(value(m)?)),
+            hi: None,
+        },
+        BandRange::Above(m) => Interval {
+            lo: Some(Bound::open(value(m)?)),
+            hi: None,
+        },
+        BandRange::Below(m) => Interval {
+            lo: None,
+            hi: Some(Bound::open(value(m)?)),
+        },
+        BandRange::UpTo(m) => Interval {
+            lo: None,
+            hi: Some(Bound::closed(value(m)?)),
+        },
+    })
 }
 
 /// An interval limited to the values the unit allows.

@@ -380,3 +380,54 @@ fn join_alternatives(items: &[String]) -> Option<String> {
         [rest @ .., last] => Some(format!("{} or {}", rest.join(", "), last)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<String> {
+        parse(text, FileId(0))
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code.code(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_setting_ending_in_an_optional_part_does_not_swallow_the_next_line() {
+        let text = "indicator a {\n  target 85% // a comment\n  unit percent\n  target 80% in year 1, 85% from year 2\n}\n";
+        assert_eq!(codes(text), Vec::<String>::new());
+        let parsed = parse(text, FileId(0));
+        let ast::Block::Indicator(indicator) = &parsed.file.blocks[0] else {
+            panic!("an indicator")
+        };
+        assert_eq!(
+            &text[indicator.settings[0].span.start..indicator.settings[0].span.end],
+            "target 85%"
+        );
+        assert_eq!(parsed.file.comments.len(), 1);
+    }
+
+    #[test]
+    fn two_settings_on_one_line_are_reported() {
+        assert_eq!(
+            codes("indicator a {\n unit percent better higher\n}\n"),
+            vec!["E0001 unexpected `better` after the end of a setting"]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_parsing() {
+        let text = format!("payment p {}{}", "{".repeat(100), "}".repeat(100));
+        assert_eq!(
+            codes(&text),
+            vec!["E0003 braces are nested more than 32 deep"]
+        );
+    }
+
+    #[test]
+    fn odd_unicode_is_reported_not_panicked_on() {
+        let found = codes("indicator a \"Ünïcödé ✓\" {\n  unit 😀\n}\n\u{feff}\u{202e}\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+}
