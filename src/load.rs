@@ -78,7 +78,7 @@ impl Loader<'_> {
     }
 
     fn import(&mut self, from: FileId, base: &Path, target: &str, span: Span) {
-        let path = base.join(target);
+        let path = normalize(&base.join(target));
         let canonical = std::fs::canonicalize(&path).unwrap_or(path.clone());
         if self.stack.contains(&canonical) {
             self.diagnostics.push(
@@ -118,6 +118,24 @@ impl Loader<'_> {
             ),
         }
     }
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system, so paths read as users expect.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// An I/O error in words, without the OS error number.

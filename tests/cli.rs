@@ -71,7 +71,7 @@ fn sarif_is_version_2_1_0_with_one_rule_per_code() {
 
 #[test]
 fn deny_warnings_turns_warnings_into_errors() {
-    let warning_only = "tests/ui/hygiene/unused-indicator.obc";
+    let warning_only = "tests/ui/hygiene/indicator-never-used.obc";
     run(&["check", warning_only], 0);
     let output = run(
         &[

@@ -26,6 +26,8 @@ pub struct Header {
     pub boundary: BandSide,
     /// The last day a payment may fall due: the term's end plus any run-off.
     pub last_due: Option<jiff::civil::Date>,
+    /// `payments continue ... after the term`, where stated.
+    pub run_off: Option<(ast::Duration, Span)>,
 }
 
 pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
@@ -111,12 +113,14 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
         at_risk_span: None,
         boundary,
         last_due: None,
+        run_off: None,
     };
     header.calendar = term(ctx, settings, file, contract.title.span, fiscal_start);
     let run_off = first(settings, |s| match s {
         S::RunOff(d) => Some(d.node),
         _ => None,
     });
+    header.run_off = run_off;
     header.last_due = header.calendar.and_then(|c| match run_off {
         Some((length, _)) => calendar::add(c.end, length),
         None => Some(c.end),

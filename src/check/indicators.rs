@@ -21,6 +21,9 @@ pub struct IndicatorInfo {
     pub baseline: Option<Decimal>,
     pub target: Option<Decimal>,
     pub reporting_only: bool,
+    /// Where `reported` and `reporting only` are set, for secondary labels.
+    pub reported_span: Option<Span>,
+    pub reporting_only_span: Option<Span>,
 }
 
 fn setting_word(setting: &S) -> &'static str {
@@ -80,10 +83,13 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
         baseline: None,
         target: None,
         reporting_only: false,
+        reported_span: None,
+        reporting_only_span: None,
     };
+    let mut unit_unusable = false;
     for setting in settings {
         match &setting.node {
-            S::Unit(unit) if info.unit.is_none() => {
+            S::Unit(unit) if info.unit.is_none() && !unit_unusable => {
                 if let Unit::Score { min, max } = unit {
                     if min >= max {
                         ctx.report(
@@ -100,14 +106,23 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
                             )
                             .with_help("write the lowest score first, such as `score 0 to 10`"),
                         );
+                        // Values cannot be checked against a scale that is the wrong way round.
+                        unit_unusable = true;
+                        continue;
                     }
                 }
                 info.unit = Some(*unit);
             }
             S::Better(p) if info.polarity.is_none() => info.polarity = Some(*p),
-            S::Reported(f) if info.reported.is_none() => info.reported = Some(*f),
+            S::Reported(f) if info.reported.is_none() => {
+                info.reported = Some(*f);
+                info.reported_span = Some(setting.span);
+            }
             S::DataLag(d) if info.data_lag.is_none() => info.data_lag = Some(d.node),
-            S::ReportingOnly => info.reporting_only = true,
+            S::ReportingOnly => {
+                info.reporting_only = true;
+                info.reporting_only_span = Some(setting.span);
+            }
             S::MeasuredIn(cohort) => {
                 ctx.symbols
                     .resolve(cohort, &[Kind::Cohort], file, &mut ctx.diagnostics);
@@ -116,6 +131,9 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
         }
     }
     let Some(unit) = info.unit else {
+        if unit_unusable {
+            return info;
+        }
         ctx.report(missing(
             file,
             indicator.name.span,

@@ -197,8 +197,14 @@ pub struct Fall {
 }
 
 /// Every place where a better value pays less. `higher_is_better` gives the direction of
-/// improvement; `step` is the small move used to show a fall at a threshold (such as 0.1).
-pub fn falls(pieces: &[Piece], higher_is_better: bool, step: Decimal) -> Vec<Fall> {
+/// improvement; `step` is the small move used to show a fall at a threshold (such as 0.1);
+/// `ties_to_upper` says which band a value exactly on a shared threshold belongs to.
+pub fn falls(
+    pieces: &[Piece],
+    higher_is_better: bool,
+    step: Decimal,
+    ties_to_upper: bool,
+) -> Vec<Fall> {
     let mut sorted: Vec<Piece> = pieces.to_vec();
     sorted.sort_by(|a, b| cmp_lo(a.interval.lo, b.interval.lo));
     let mut found = Vec::new();
@@ -231,9 +237,10 @@ pub fn falls(pieces: &[Piece], higher_is_better: bool, step: Decimal) -> Vec<Fal
     // Between neighbours, comparing the limits on either side of the threshold.
     for pair in sorted.windows(2) {
         let (left, right) = (pair[0], pair[1]);
-        let Some(threshold) = right.interval.lo.map(|b| b.value) else {
+        let Some(right_lo) = right.interval.lo else {
             continue;
         };
+        let threshold = right_lo.value;
         let falls_here = if higher_is_better {
             right.pay_lo < left.pay_hi
         } else {
@@ -242,24 +249,35 @@ pub fn falls(pieces: &[Piece], higher_is_better: bool, step: Decimal) -> Vec<Fal
         if !falls_here {
             continue;
         }
-        let below = threshold - step;
-        let left_pay = left.pay_at(below.max(left.interval.lo.map(|b| b.value).unwrap_or(below)));
+        // Show the move across the threshold with two values that really fall in the two bands.
+        let left_has_it = left
+            .interval
+            .hi
+            .is_some_and(|h| h.closed && h.value == threshold);
+        let right_has_it = right_lo.closed && (!left_has_it || ties_to_upper);
+        let (in_left, in_right) = if right_has_it {
+            (threshold - step, threshold)
+        } else {
+            (threshold, threshold + step)
+        };
+        let left_pay = left.pay_at(in_left);
+        let right_pay = right.pay_at(in_right);
         let fall = if higher_is_better {
             Fall {
                 from_piece: left.index,
                 to_piece: right.index,
-                from: below,
-                to: threshold,
+                from: in_left,
+                to: in_right,
                 pay_from: left_pay,
-                pay_to: right.pay_lo,
+                pay_to: right_pay,
             }
         } else {
             Fall {
                 from_piece: right.index,
                 to_piece: left.index,
-                from: threshold,
-                to: below,
-                pay_from: right.pay_lo,
+                from: in_right,
+                to: in_left,
+                pay_from: right_pay,
                 pay_to: left_pay,
             }
         };
@@ -351,10 +369,30 @@ mod tests {
             },
         ];
         let step = Decimal::new(1, 1);
-        let found = falls(&pieces, true, step);
+        let found = falls(&pieces, true, step, true);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].from, found[0].to), (Decimal::new(799, 1), d(80)));
-        assert!(falls(&pieces, false, step).is_empty());
+        assert!(falls(&pieces, false, step, true).is_empty());
+    }
+
+    #[test]
+    fn a_drop_into_a_band_open_at_the_threshold_is_shown_above_it() {
+        let pieces = [
+            Piece {
+                index: 0,
+                interval: band(Some(Bound::closed(d(80))), Some(Bound::closed(d(90)))),
+                pay_lo: d(100),
+                pay_hi: d(100),
+            },
+            Piece {
+                index: 1,
+                interval: band(Some(Bound::open(d(90))), None),
+                pay_lo: d(50),
+                pay_hi: d(50),
+            },
+        ];
+        let found = falls(&pieces, true, Decimal::new(1, 1), true);
+        assert_eq!((found[0].from, found[0].to), (d(90), Decimal::new(901, 1)));
     }
 
     #[test]
@@ -365,7 +403,7 @@ mod tests {
             pay_lo: d(100),
             pay_hi: d(50),
         }];
-        let found = falls(&pieces, true, Decimal::ONE);
+        let found = falls(&pieces, true, Decimal::ONE, true);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].pay_to, d(50));
         assert_eq!(pieces[0].pay_at(Decimal::new(825, 1)), d(75));

@@ -49,9 +49,55 @@ pub fn check(workspace: &Workspace, sources: &Sources) -> Vec<Diagnostic> {
     tests_blocks::check(&mut ctx);
     framework::check_hygiene(&mut ctx);
     let mut diagnostics = ctx.diagnostics;
+    drop_cascades(&mut diagnostics, &workspace.files);
     diagnostic::sort(&mut diagnostics);
     diagnostics.dedup();
     diagnostics
+}
+
+/// A block with an unreadable line often lacks a setting (or a band) only because that line
+/// was it: the syntax error says it better, so missing-setting and gap findings inside it are dropped.
+fn drop_cascades(diagnostics: &mut Vec<Diagnostic>, files: &[(FileId, ast::File)]) {
+    let unreadable: Vec<(FileId, Span)> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::SyntaxError)
+        .map(|d| (d.file, d.span()))
+        .collect();
+    if unreadable.is_empty() {
+        return;
+    }
+    let broken_blocks: Vec<(FileId, Span)> = files
+        .iter()
+        .flat_map(|(file, tree)| tree.blocks.iter().map(move |b| (*file, block_span(b))))
+        .filter(|(file, block)| {
+            unreadable
+                .iter()
+                .any(|(f, s)| f == file && block.start <= s.start && s.end <= block.end)
+        })
+        .collect();
+    diagnostics.retain(|d| {
+        !matches!(d.code, Code::MissingSetting | Code::TierGap)
+            || !broken_blocks
+                .iter()
+                .any(|(f, b)| *f == d.file && b.start <= d.span().start && d.span().end <= b.end)
+    });
+}
+
+fn block_span(block: &ast::Block) -> Span {
+    use ast::Block::*;
+    match block {
+        Import(b) => b.span,
+        Contract(b) => b.span,
+        Population(b) => b.span,
+        Cohort(b) => b.span,
+        Domain(b) => b.span,
+        Indicator(b) => b.span,
+        Factor(b) | Flag(b) => b.span,
+        Payment(b) => b.span,
+        Deduction(b) => b.span,
+        Gateway(b) => b.span,
+        Test(b) => b.span,
+    }
 }
 
 /// Everything the checks share.
@@ -98,7 +144,7 @@ impl<'a> Ctx<'a> {
                     file,
                     value.span,
                     format!(
-                        "{what} of `{}` is outside 0% to 100%",
+                        "{what} `{}` is outside 0% to 100%",
                         units::percent(value.node)
                     ),
                     "not between 0% and 100%",
@@ -160,9 +206,14 @@ impl<'a> Ctx<'a> {
                 None
             }
             Err(units::UnitProblem::OutOfRange(range)) => {
+                let code = if unit == Unit::Percent {
+                    Code::PercentOutOfRange
+                } else {
+                    Code::ValueOutOfRange
+                };
                 self.report(
                     Diagnostic::new(
-                        Code::ValueOutOfRange,
+                        code,
                         file,
                         measure.span,
                         format!("{what} is outside the range of `{indicator}`, which runs {range}"),

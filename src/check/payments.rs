@@ -202,7 +202,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
                 .map(|p| *p / periods);
             measured
                 .as_ref()
-                .map(|m| tiers(ctx, file, name, bands, m, per_period_pot))
+                .map(|m| tiers(ctx, file, period_words(frequency), bands, m, per_period_pot))
                 .unwrap_or_default()
         }
         Some(S::Linear(linear)) => measured
@@ -343,7 +343,10 @@ fn measured_indicator<'a>(
         )
         .with_help("remove `reporting only` from the indicator if payment depends on it, or measure the payment on another indicator");
         if info.file == file {
-            d = d.with_label(info.name_span, "indicator defined here");
+            d = d.with_label(
+                info.reporting_only_span.unwrap_or(info.name_span),
+                "marked reporting only here",
+            );
         }
         ctx.report(d);
     }
@@ -389,7 +392,10 @@ fn assessment_frequency(
                 frequency_words(reported)
             ));
             if let Some(info) = ctx.indicators.get(m.name).filter(|i| i.file == file) {
-                d = d.with_label(info.name_span, "indicator defined here");
+                d = d.with_label(
+                    info.reported_span.unwrap_or(info.name_span),
+                    "how often the data arrives",
+                );
             }
             ctx.report(d);
         }
@@ -457,7 +463,7 @@ fn step_for(values: &[Decimal]) -> Decimal {
 fn tiers(
     ctx: &mut Ctx,
     file: FileId,
-    payment: &str,
+    per_period: &str,
     bands: &[Spanned<Band>],
     measured: &Measured,
     per_period_pot: Option<Decimal>,
@@ -529,7 +535,7 @@ fn tiers(
                             "a sliding scale needs a band with two ends",
                             "band has no end",
                         )
-                        .with_label(band.span, "open-ended band")
+                        .with_label(band.node.range_span, "open-ended band")
                         .with_help("give the band both thresholds (`80% to 85%`), or pay a fixed share in the open-ended band"),
                     );
                 }
@@ -572,13 +578,24 @@ fn tiers(
         .unwrap_or_default()
         .cover(bands.last().map(|b| b.span).unwrap_or_default());
     for gap in intervals::gaps(&intervals, domain) {
+        // Mark the band just after the gap, else the one just before it.
+        let next = pieces.iter().find(|(p, _, _)| {
+            p.interval.lo.map(|b| b.value) == gap.hi.map(|b| b.value) && gap.hi.is_some()
+        });
+        let previous = pieces.iter().find(|(p, _, _)| {
+            p.interval.hi.map(|b| b.value) == gap.lo.map(|b| b.value) && gap.lo.is_some()
+        });
+        let at = next
+            .or(previous)
+            .map(|(_, span, _)| *span)
+            .unwrap_or(tiers_span);
         ctx.report(
             Diagnostic::new(
                 Code::TierGap,
                 file,
-                tiers_span,
+                at,
                 gap_words(gap, unit, currency),
-                "bands leave a gap",
+                "the gap is next to this band",
             )
             .with_help(
                 "add a band for these values, or move a neighbouring threshold so the bands meet",
@@ -646,7 +663,16 @@ fn tiers(
     };
     let in_money = has_amount;
     let step = step_for(&thresholds);
-    for fall in intervals::falls(&comparable, polarity == Polarity::Higher, step) {
+    let ties_to_upper = ctx
+        .header
+        .as_ref()
+        .is_none_or(|h| h.boundary == ast::BandSide::Higher);
+    for fall in intervals::falls(
+        &comparable,
+        polarity == Polarity::Higher,
+        step,
+        ties_to_upper,
+    ) {
         let span = pieces
             .iter()
             .find(|(p, _, _)| p.index == fall.to_piece)
@@ -670,7 +696,7 @@ fn tiers(
                 amount(fall.pay_to)
             ),
             _ => format!(
-                "moving from {} to {} lowers the payment by {}",
+                "moving from {} to {} lowers the payment by {}{per_period}",
                 units::format_value(fall.from, unit, currency),
                 units::format_value(fall.to, unit, currency),
                 amount(fall.pay_from - fall.pay_to)
@@ -691,7 +717,6 @@ fn tiers(
         }
         ctx.report(d);
     }
-    let _ = payment;
     most
 }
 
@@ -729,6 +754,16 @@ fn band_interval(
             hi: Some(Bound::closed(value(m)?)),
         },
     })
+}
+
+/// ` a quarter` and the like, after an amount paid each assessment period.
+fn period_words(frequency: Option<Frequency>) -> &'static str {
+    match frequency {
+        Some(Frequency::Monthly) => " a month",
+        Some(Frequency::Quarterly) => " a quarter",
+        Some(_) => " a year",
+        None => "",
+    }
 }
 
 /// An interval limited to the values the unit allows.
@@ -1076,59 +1111,66 @@ fn compare_with_pot(
     };
     let currency = ctx.currency();
     let periods = Decimal::from(12 / frequency_months(frequency));
-    for (index, pot) in pots.iter().enumerate() {
-        let year = index as u32 + 1;
-        let per_period = (most.share.unwrap_or_default() * *pot / Decimal::ONE_HUNDRED / periods)
-            .max(most.amount.unwrap_or_default());
-        let mut per_year = per_period * periods;
-        for (scope, cap) in caps {
-            let capped = match scope {
-                LimitScope::Year => *cap,
-                LimitScope::Period => *cap * periods,
-                LimitScope::Quarter => *cap * Decimal::from(4),
-                LimitScope::Month => *cap * Decimal::from(12),
-                _ => continue,
-            };
-            per_year = per_year.min(capped);
-        }
-        let name = &payment.name.node;
-        let label = year_label(&calendar, year);
-        if per_year > *pot {
-            ctx.report(
-                Diagnostic::new(
-                    Code::PayoutExceedsPot,
-                    file,
-                    payment.name.span,
-                    format!(
-                        "the largest possible payment of `{name}` in {label} is {} but its pot is {}",
-                        units::money(per_year, currency),
-                        units::money(*pot, currency)
-                    ),
-                    "can pay more than its pot",
-                )
-                .with_help("lower the amounts paid or add a `cap ... per year` no higher than the pot"),
-            );
-            return;
-        }
-        if per_year < *pot {
-            ctx.report(
-                Diagnostic::new(
-                    Code::UnreachableMoney,
-                    file,
-                    payment.name.span,
-                    format!(
-                        "at most {} of the {} pot of `{name}` can be paid in {label}: {} can never be earned",
-                        units::money(per_year, currency),
-                        units::money(*pot, currency),
-                        units::money(*pot - per_year, currency)
-                    ),
-                    "cannot pay its whole pot",
-                )
-                .with_help("let the best band pay 100% of the pot, or lower the weight or pot to what can be earned"),
-            );
-            return;
-        }
-    }
+    // The most that can be paid in each contract year, against that year's pot.
+    let years: Vec<(Decimal, Decimal)> = pots
+        .iter()
+        .map(|pot| {
+            let per_period =
+                (most.share.unwrap_or_default() * *pot / Decimal::ONE_HUNDRED / periods)
+                    .max(most.amount.unwrap_or_default());
+            let mut per_year = per_period * periods;
+            for (scope, cap) in caps {
+                let capped = match scope {
+                    LimitScope::Year => *cap,
+                    LimitScope::Period => *cap * periods,
+                    LimitScope::Quarter => *cap * Decimal::from(4),
+                    LimitScope::Month => *cap * Decimal::from(12),
+                    _ => continue,
+                };
+                per_year = per_year.min(capped);
+            }
+            (per_year, *pot)
+        })
+        .collect();
+    let Some(index) = years.iter().position(|(most, pot)| most != pot) else {
+        return;
+    };
+    let (per_year, pot) = years[index];
+    let label = if years.iter().all(|y| *y == years[index]) {
+        "each contract year".to_string()
+    } else {
+        year_label(&calendar, index as u32 + 1)
+    };
+    let name = &payment.name.node;
+    let diagnostic = if per_year > pot {
+        Diagnostic::new(
+            Code::PayoutExceedsPot,
+            file,
+            payment.name.span,
+            format!(
+                "the largest possible payment of `{name}` in {label} is {} but its pot is {}",
+                units::money(per_year, currency),
+                units::money(pot, currency)
+            ),
+            "can pay more than its pot",
+        )
+        .with_help("lower the amounts paid or add a `cap ... per year` no higher than the pot")
+    } else {
+        Diagnostic::new(
+            Code::UnreachableMoney,
+            file,
+            payment.name.span,
+            format!(
+                "at most {} of the {} pot of `{name}` can be paid in {label}: {} can never be earned",
+                units::money(per_year, currency),
+                units::money(pot, currency),
+                units::money(pot - per_year, currency)
+            ),
+            "cannot pay its whole pot",
+        )
+        .with_help("let the best band pay 100% of the pot, or lower the weight or pot to what can be earned")
+    };
+    ctx.report(diagnostic);
 }
 
 /// Warns when the lags push the payment for the last period past the end of the term.
@@ -1186,28 +1228,39 @@ fn due_after_term(
         return;
     }
     let late = calendar::days_between(calendar.end, due);
-    let allowed = if last_due > calendar.end {
-        format!("after the last day payments may fall due, {last_due}; ")
-    } else {
-        String::new()
+    let name = &payment.name.node;
+    let run_off = ctx.header.as_ref().and_then(|h| h.run_off);
+    let (message, help) = match run_off {
+        None => (
+            format!("the payment of `{name}` for {} falls due on {due}, {late} days after the term ends on {}", last.label, calendar.end),
+            format!(
+                "{}; if the contract provides for payments after the term, say so with \
+                 `payments continue 6 months after the term`; otherwise shorten the lags",
+                steps.join(", ")
+            ),
+        ),
+        Some((length, _)) => (
+            format!(
+                "the payment of `{name}` for {} falls due on {due}, {} days after the last day payments may fall due, {last_due}",
+                last.label,
+                calendar::days_between(last_due, due)
+            ),
+            format!(
+                "{}; payments continue only {} after the term, which ends on {}: lengthen that to cover {late} days, or shorten the lags",
+                steps.join(", "),
+                duration_words(length),
+                calendar.end
+            ),
+        ),
     };
     let at = paid.map(|(_, span)| span).unwrap_or(payment.name.span);
-    ctx.report(
-        Diagnostic::new(
-            Code::PaymentDueAfterTerm,
-            file,
-            at,
-            format!(
-                "the payment of `{}` for {} falls due on {due}, {late} days after the term ends on {}",
-                payment.name.node, last.label, calendar.end
-            ),
-            "due after the term",
-        )
-        .with_help(format!(
-            "{}; {allowed}say how long payments continue after the term, such as `payments continue 6 months after the term` in the contract, or shorten the lags",
-            steps.join(", ")
-        )),
-    );
+    let mut d = Diagnostic::new(Code::PaymentDueAfterTerm, file, at, message, "due too late")
+        .with_help(help);
+    if let Some((_, span)) = run_off.filter(|_| ctx.header.as_ref().is_some_and(|h| h.file == file))
+    {
+        d = d.with_label(span, "payments may continue this long after the term");
+    }
+    ctx.report(d);
 }
 
 fn duration_words(duration: ast::Duration) -> String {

@@ -24,12 +24,14 @@ impl SourceCode for FileSource<'_> {
                 .text
                 .as_str()
                 .read_span(span, context_lines_before, context_lines_after)?;
+        // miette counts columns in bytes; report characters, as every other format does.
+        let at = self.0.line_col(contents.span().offset());
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.name.clone(),
             contents.data(),
             *contents.span(),
-            contents.line(),
-            contents.column(),
+            at.line - 1,
+            at.column - 1,
             contents.line_count(),
         )))
     }
@@ -101,7 +103,8 @@ pub(super) fn render(diagnostics: &[Diagnostic], sources: &Sources, style: Human
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let file = sources.get(diagnostic.file);

@@ -440,6 +440,8 @@ pub enum Pot {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Band {
     pub range: BandRange,
+    /// The text of the range, such as `80% to 85%`.
+    pub range_span: Span,
     pub payout: Spanned<Payout>,
 }
 

@@ -9,13 +9,25 @@ use super::ast::{CurrencySymbol, DateLit, Duration, Money, PeriodLit, TimeUnit};
 #[derive(Debug, PartialEq, Eq)]
 pub enum LiteralError {
     TooLarge,
+    TooPrecise,
     BadEscape,
 }
 
 /// `-1,234.50` -> -1234.50, exactly.
 pub fn number(text: &str) -> Result<Decimal, LiteralError> {
     let digits: String = text.chars().filter(|&c| c != ',').collect();
-    Decimal::from_str_exact(&digits).map_err(|_| LiteralError::TooLarge)
+    Decimal::from_str_exact(&digits).map_err(|_| {
+        let whole = digits
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches(['-', '0']);
+        if whole.len() <= 28 {
+            LiteralError::TooPrecise
+        } else {
+            LiteralError::TooLarge
+        }
+    })
 }
 
 /// `85.5%` -> 85.5.

@@ -108,7 +108,12 @@ impl Lowerer {
             LiteralError::TooLarge => (
                 "this number is too large to calculate with exactly",
                 "too large",
-                "obc keeps 28 significant digits; write a smaller number",
+                "obc calculates exactly with up to 28 significant digits; write a smaller number",
+            ),
+            LiteralError::TooPrecise => (
+                "this number has more decimal places than obc can calculate with exactly",
+                "too many decimal places",
+                "obc calculates exactly with up to 28 significant digits; round the number",
             ),
             LiteralError::BadEscape => (
                 "this escape is not a character",
@@ -142,7 +147,11 @@ impl Lowerer {
             .into_inner()
             .flatten()
             .find(|p| p.as_rule() == Rule::string_body)?;
-        let text = self.check(literal::string(body.as_str()), at)?;
+        // A bad escape is reported and the text kept as written, so the block is not lost.
+        let raw = body.as_str().to_string();
+        let text = self
+            .check(literal::string(body.as_str()), at)
+            .unwrap_or(raw);
         Some(Spanned::new(text, at))
     }
 
@@ -697,7 +706,9 @@ impl Lowerer {
     }
 
     fn band(&mut self, pair: P) -> Option<Band> {
-        let range_pair = kid(find(&pair, Rule::band_range)?)?;
+        let range_outer = find(&pair, Rule::band_range)?;
+        let range_span = span(&range_outer);
+        let range_pair = kid(range_outer)?;
         let rule = range_pair.as_rule();
         let mut measures = find_all(&range_pair, Rule::measure).into_iter();
         let first = self.measure(measures.next()?)?;
@@ -724,6 +735,7 @@ impl Lowerer {
         };
         Some(Band {
             range,
+            range_span,
             payout: Spanned::new(payout, at),
         })
     }

@@ -20,7 +20,7 @@ use grammar::{ObcParser, Rule};
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
-/// Braces nested deeper than this are refused before parsing: contracts nest three deep.
+/// Braces nested deeper than this are refused before parsing: contracts nest two deep.
 pub const MAX_NESTING: usize = 32;
 
 /// The tree that could be built and every syntax diagnostic.
@@ -130,7 +130,7 @@ fn refuse_pathological(text: &str, file: FileId) -> Option<Diagnostic> {
                                 format!("braces are nested more than {MAX_NESTING} deep"),
                                 "too deep",
                             )
-                            .with_help("blocks nest at most three deep (a tiers table in a payment); close the blocks you opened with `}`"),
+                            .with_help("blocks nest at most two deep (a tiers table in a payment); close the blocks you opened with `}`"),
                         );
                     }
                 }
@@ -356,12 +356,14 @@ fn error_to_diagnostic(
         1 => format!("expected {}", wanted[0]),
         _ => "not expected here".to_string(),
     };
-    let help = match block_name {
-        Some(block) => format!(
-            "each line of a {block} is one setting; see the {block} section of docs/language.md"
+    let help =
+        match block_name {
+            Some(block) => format!(
+            "each line of {} {block} is one setting; see the {block} section of docs/language.md",
+            if block.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
         ),
-        None => "see docs/language.md for how each block is written".to_string(),
-    };
+            None => "see docs/language.md for how each block is written".to_string(),
+        };
     Diagnostic::new(Code::SyntaxError, file, span, message, label).with_help(help)
 }
 
@@ -423,6 +425,14 @@ mod tests {
             codes(&text),
             vec!["E0003 braces are nested more than 32 deep"]
         );
+    }
+
+    #[test]
+    fn huge_files_are_refused() {
+        let text = "// padding\n".repeat(MAX_FILE_BYTES / 11 + 1);
+        let found = codes(&text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("E0004 the file is"), "{found:?}");
     }
 
     #[test]
