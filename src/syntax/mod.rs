@@ -352,9 +352,10 @@ fn error_to_diagnostic(
         Some(e) => format!("expected {e}, found {found}"),
         None => format!("unexpected {found}"),
     };
-    let label = match wanted.len() {
-        1 => format!("expected {}", wanted[0]),
-        _ => "not expected here".to_string(),
+    let label = if found_len == 0 {
+        "expected more here"
+    } else {
+        "not expected here"
     };
     let help =
         match block_name {
