@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod check;
 pub mod diagnostic;
 pub mod load;
+pub mod model;
 pub mod render;
 pub mod source;
 pub mod syntax;

@@ -15,6 +15,7 @@ use crate::syntax::ast::{
 /// What the rest of the checks need from the header.
 #[derive(Clone, Debug)]
 pub struct Header {
+    pub title: String,
     pub file: FileId,
     pub title_span: Span,
     pub calendar: Option<Calendar>,
@@ -24,6 +25,9 @@ pub struct Header {
     pub at_risk: Vec<Decimal>,
     pub at_risk_span: Option<Span>,
     pub boundary: BandSide,
+    pub rounding: crate::model::Rounding,
+    pub factor_places: Option<u32>,
+    pub missing_data: ast::MissingDataRule,
     /// The last day a payment may fall due: the term's end plus any run-off.
     pub last_due: Option<jiff::civil::Date>,
     /// `payments continue ... after the term`, where stated.
@@ -103,7 +107,28 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
     .map(|(b, _)| b)
     .unwrap_or(BandSide::Higher);
 
+    let rounding = first(settings, |s| match s {
+        S::Rounding { mode, unit } => Some(crate::model::Rounding {
+            mode: *mode,
+            unit: *unit,
+        }),
+        _ => None,
+    })
+    .map(|(r, _)| r)
+    .unwrap_or_default();
+    let factor_places = first(settings, |s| match s {
+        S::FactorRounding(places) => Some(places.map(|p| p.node)),
+        _ => None,
+    })
+    .and_then(|(p, _)| p);
+    let missing_data = first(settings, |s| match s {
+        S::MissingData(rule) => Some(*rule),
+        _ => None,
+    })
+    .map(|(r, _)| r)
+    .unwrap_or(ast::MissingDataRule::Error);
     let mut header = Header {
+        title: contract.title.node.clone(),
         file,
         title_span: contract.title.span,
         calendar: None,
@@ -112,6 +137,9 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
         at_risk: Vec::new(),
         at_risk_span: None,
         boundary,
+        rounding,
+        factor_places,
+        missing_data,
         last_due: None,
         run_off: None,
     };

@@ -5,10 +5,13 @@ use super::names::Kind;
 use super::settings::{missing, report_duplicates};
 use super::Ctx;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model;
 use crate::source::FileId;
 use crate::syntax::ast::{
-    self, Block, DeductAmount, DeductionSetting as D, GatewaySetting as G, OutcomeSetting,
+    self, Block, DeductAmount, DeductionSetting as D, Frequency, GatewaySetting as G,
+    OutcomeSetting,
 };
+use rust_decimal::Decimal;
 
 pub(super) fn check(ctx: &mut Ctx) {
     let blocks: Vec<(FileId, &ast::Block)> = ctx.blocks().collect();
@@ -79,36 +82,46 @@ fn gateway_block<'a>(ctx: &mut Ctx<'a>, file: FileId, gateway: &'a ast::Gateway)
         },
         &mut ctx.diagnostics,
     );
-    let mut requires = false;
-    let mut applies = false;
+    let mut requires = Vec::new();
+    let mut applies: Option<Option<Vec<String>>> = None;
+    let mut withholds = Decimal::ONE_HUNDRED;
+    let mut complete = true;
     for setting in &gateway.settings {
         match &setting.node {
             G::Require {
-                indicator, value, ..
+                indicator,
+                comparison,
+                value,
             } => {
-                requires = true;
-                if ctx
-                    .symbols
-                    .resolve(indicator, &[Kind::Indicator], file, &mut ctx.diagnostics)
-                    .is_some()
-                {
-                    ctx.used.insert(indicator.node.as_str());
-                    if let Some(unit) = ctx
-                        .indicators
-                        .get(indicator.node.as_str())
-                        .and_then(|i| i.unit)
-                    {
-                        ctx.value_of(*value, &indicator.node, unit, "the required value", file);
+                let resolved =
+                    ctx.symbols
+                        .resolve(indicator, &[Kind::Indicator], file, &mut ctx.diagnostics);
+                let unit = ctx
+                    .indicators
+                    .get(indicator.node.as_str())
+                    .and_then(|i| i.unit);
+                ctx.used.insert(indicator.node.as_str());
+                let value = match (resolved, unit) {
+                    (Some(_), Some(unit)) => {
+                        ctx.value_of(*value, &indicator.node, unit, "the required value", file)
                     }
+                    _ => None,
+                };
+                match value {
+                    Some(value) => requires.push(model::Requirement::Indicator {
+                        name: indicator.node.clone(),
+                        comparison: *comparison,
+                        value,
+                    }),
+                    None => complete = false,
                 }
             }
             G::RequireFlag(flag) => {
-                requires = true;
                 ctx.symbols
                     .resolve(flag, &[Kind::Flag], file, &mut ctx.diagnostics);
+                requires.push(model::Requirement::Flag(flag.node.clone()));
             }
             G::AppliesTo(payments) => {
-                applies = true;
                 for payment in payments {
                     ctx.symbols.resolve(
                         payment,
@@ -117,16 +130,18 @@ fn gateway_block<'a>(ctx: &mut Ctx<'a>, file: FileId, gateway: &'a ast::Gateway)
                         &mut ctx.diagnostics,
                     );
                 }
+                applies = Some(Some(payments.iter().map(|p| p.node.clone()).collect()));
             }
-            G::AppliesToAll => applies = true,
-            G::Withholds(share) => {
-                ctx.share(*share, "the share withheld", file);
-            }
+            G::AppliesToAll => applies = Some(None),
+            G::Withholds(share) => match ctx.share(*share, "the share withheld", file) {
+                Some(share) => withholds = share,
+                None => complete = false,
+            },
             G::Description(_) => {}
         }
     }
     let name = &gateway.name.node;
-    if !requires {
+    if requires.is_empty() && complete {
         ctx.report(missing(
             file,
             gateway.name.span,
@@ -134,13 +149,23 @@ fn gateway_block<'a>(ctx: &mut Ctx<'a>, file: FileId, gateway: &'a ast::Gateway)
             "add a line such as `require data_completeness at least 95%` or `require flag cqc_good`",
         ));
     }
-    if !applies {
+    let Some(applies_to) = applies else {
         ctx.report(missing(
             file,
             gateway.name.span,
             format!("gateway `{name}` does not say which payments it applies to"),
             "add `applies to all payments` or `applies to at_home, readmissions`",
         ));
+        return;
+    };
+    if complete {
+        ctx.gateways.push(model::Gateway {
+            name: name.clone(),
+            title: gateway.title.as_ref().map(|t| t.node.clone()),
+            requires,
+            applies_to,
+            withholds,
+        });
     }
 }
 
@@ -162,38 +187,49 @@ fn deduction_block<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Dedu
         },
         &mut ctx.diagnostics,
     );
-    let (mut on, mut deducts) = (false, false);
+    let mut on = None;
+    let mut amount = None;
+    let mut per_breach = false;
+    let mut tolerance = (Decimal::ZERO, Frequency::Monthly);
+    let mut caps = Vec::new();
+    let mut complete = true;
     for setting in &deduction.settings {
         match &setting.node {
             D::On(indicator) => {
-                on = true;
                 if ctx
                     .symbols
                     .resolve(indicator, &[Kind::Indicator], file, &mut ctx.diagnostics)
                     .is_some()
                 {
                     ctx.used.insert(indicator.node.as_str());
+                    on = Some(indicator.node.clone());
+                } else {
+                    complete = false;
                 }
             }
-            D::Deduct { amount, .. } => {
-                deducts = true;
-                match amount {
-                    DeductAmount::Money(m) => {
-                        ctx.money(*m, file);
-                    }
-                    DeductAmount::ShareOfMonthlyValue(s) => {
-                        ctx.share(*s, "the deduction", file);
-                    }
-                }
+            D::Deduct {
+                amount: written,
+                per_breach: each,
+            } => {
+                per_breach = *each;
+                amount = match written {
+                    DeductAmount::Money(m) => ctx.money(*m, file).map(model::DeductAmount::Money),
+                    DeductAmount::ShareOfMonthlyValue(s) => ctx
+                        .share(*s, "the deduction", file)
+                        .map(model::DeductAmount::ShareOfMonthlyValue),
+                };
+                complete &= amount.is_some();
             }
-            D::Cap(limit) => {
-                ctx.money(limit.amount, file);
-            }
-            D::Tolerance { .. } | D::Description(_) => {}
+            D::Cap(limit) => match ctx.money(limit.amount, file) {
+                Some(cap) => caps.push((limit.scope, cap)),
+                None => complete = false,
+            },
+            D::Tolerance { breaches, per } => tolerance = (breaches.node, *per),
+            D::Description(_) => {}
         }
     }
     let name = &deduction.name.node;
-    if !on {
+    if on.is_none() && complete {
         ctx.report(missing(
             file,
             deduction.name.span,
@@ -201,13 +237,25 @@ fn deduction_block<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Dedu
             "add a line such as `on missed_visits`",
         ));
     }
-    if !deducts {
+    if amount.is_none() && complete {
         ctx.report(missing(
             file,
             deduction.name.span,
             format!("deduction `{name}` does not say how much is deducted"),
             "add a line such as `deduct £250 per breach` or `deduct 2% of monthly value`",
         ));
+    }
+    if let (Some(indicator), Some(amount), true) = (on, amount, complete) {
+        ctx.deductions.push(model::Deduction {
+            name: name.clone(),
+            title: deduction.title.as_ref().map(|t| t.node.clone()),
+            indicator,
+            tolerance: tolerance.0,
+            frequency: tolerance.1,
+            amount,
+            per_breach,
+            caps,
+        });
     }
 }
 

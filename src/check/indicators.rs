@@ -12,6 +12,8 @@ use crate::syntax::ast::{self, Block, Duration, Frequency, IndicatorSetting as S
 /// What the checks of payments need to know about an indicator.
 #[derive(Clone, Debug)]
 pub struct IndicatorInfo {
+    pub title: Option<String>,
+    pub minimum_denominator: Option<Decimal>,
     pub file: FileId,
     pub name_span: Span,
     pub unit: Option<Unit>,
@@ -74,6 +76,8 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
     );
     let name = indicator.name.node.as_str();
     let mut info = IndicatorInfo {
+        title: indicator.title.as_ref().map(|t| t.node.clone()),
+        minimum_denominator: None,
         file,
         name_span: indicator.name.span,
         unit: None,
@@ -119,6 +123,9 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
                 info.reported_span = Some(setting.span);
             }
             S::DataLag(d) if info.data_lag.is_none() => info.data_lag = Some(d.node),
+            S::MinimumDenominator(n) if info.minimum_denominator.is_none() => {
+                info.minimum_denominator = Some(n.node)
+            }
             S::ReportingOnly => {
                 info.reporting_only = true;
                 info.reporting_only_span = Some(setting.span);

@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 use crate::calendar::{Calendar, PeriodProblem};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load::Workspace;
+use crate::model;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast::{self, Measure, Money, Spanned, Unit};
 
@@ -32,6 +33,17 @@ pub use units::{
 
 /// Checks a loaded workspace. Returns every diagnostic, syntax ones included, sorted by position.
 pub fn check(workspace: &Workspace, sources: &Sources) -> Vec<Diagnostic> {
+    analyse(workspace, sources).diagnostics
+}
+
+/// The findings about a workspace and, when there are no errors, its resolved contract.
+pub struct Analysis {
+    pub diagnostics: Vec<Diagnostic>,
+    pub contract: Option<model::Contract>,
+}
+
+/// Checks a loaded workspace and resolves its contract.
+pub fn analyse(workspace: &Workspace, sources: &Sources) -> Analysis {
     let mut diagnostics = workspace.diagnostics.clone();
     let symbols = Symbols::collect(&workspace.files, sources, &mut diagnostics);
     let mut ctx = Ctx {
@@ -41,18 +53,88 @@ pub fn check(workspace: &Workspace, sources: &Sources) -> Vec<Diagnostic> {
         diagnostics,
         used: HashSet::new(),
         indicators: HashMap::new(),
+        sources,
+        payments: Vec::new(),
+        gateways: Vec::new(),
+        deductions: Vec::new(),
     };
     ctx.header = contract::check(&mut ctx, workspace.root);
-    framework::check(&mut ctx);
     indicators::check(&mut ctx);
+    framework::check(&mut ctx);
     payments::check(&mut ctx);
     tests_blocks::check(&mut ctx);
     framework::check_hygiene(&mut ctx);
-    let mut diagnostics = ctx.diagnostics;
+    let mut diagnostics = std::mem::take(&mut ctx.diagnostics);
     drop_cascades(&mut diagnostics, &workspace.files);
     diagnostic::sort(&mut diagnostics);
     diagnostics.dedup();
-    diagnostics
+    let contract = if diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        resolve(ctx)
+    };
+    Analysis {
+        diagnostics,
+        contract,
+    }
+}
+
+/// Assembles the resolved contract from what the passes established.
+fn resolve(ctx: Ctx) -> Option<model::Contract> {
+    let header = ctx.header?;
+    let indicators = ctx
+        .indicators
+        .iter()
+        .filter_map(|(name, info)| {
+            Some((
+                name.to_string(),
+                model::Indicator {
+                    name: name.to_string(),
+                    title: info.title.clone(),
+                    unit: info.unit?,
+                    polarity: info.polarity,
+                    reported: info.reported,
+                    data_lag: info.data_lag,
+                    baseline: info.baseline,
+                    minimum_denominator: info.minimum_denominator,
+                    reporting_only: info.reporting_only,
+                },
+            ))
+        })
+        .collect();
+    let declared = |want: fn(&ast::Block) -> Option<&ast::Declared>| -> Vec<String> {
+        ctx.files
+            .iter()
+            .flat_map(|(_, f)| {
+                f.blocks
+                    .iter()
+                    .filter_map(want)
+                    .map(|d| d.name.node.clone())
+            })
+            .collect()
+    };
+    Some(model::Contract {
+        title: header.title.clone(),
+        calendar: header.calendar?,
+        currency: header.currency,
+        value_per_year: header.value_per_year?,
+        rounding: header.rounding,
+        factor_places: header.factor_places,
+        boundary: header.boundary,
+        missing_data: header.missing_data,
+        indicators,
+        factors: declared(|b| match b {
+            ast::Block::Factor(d) => Some(d),
+            _ => None,
+        }),
+        flags: declared(|b| match b {
+            ast::Block::Flag(d) => Some(d),
+            _ => None,
+        }),
+        payments: ctx.payments,
+        deductions: ctx.deductions,
+        gateways: ctx.gateways,
+    })
 }
 
 /// A block with an unreadable line often lacks a setting (or a band) only because that line
@@ -110,11 +192,26 @@ pub(crate) struct Ctx<'a> {
     pub used: HashSet<&'a str>,
     /// What the indicators say, by name, once read.
     pub indicators: HashMap<&'a str, indicators::IndicatorInfo>,
+    pub sources: &'a Sources,
+    /// The parts of the resolved model the passes have built.
+    pub payments: Vec<model::Payment>,
+    pub gateways: Vec<model::Gateway>,
+    pub deductions: Vec<model::Deduction>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// The source text of a span, as written.
+    pub fn text(&self, file: FileId, span: Span) -> String {
+        self.sources
+            .get(file)
+            .text
+            .get(span.start..span.end)
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Every block of one kind with its file.

@@ -9,6 +9,7 @@ use super::settings::{first, missing, report_duplicates};
 use super::{units, Ctx};
 use crate::calendar::{self, frequency_months, frequency_words, Calendar};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{
     self, Band, BandRange, Block, Frequency, ImprovementPays, LagFrom, LimitScope, Measure,
@@ -56,8 +57,10 @@ struct Measured<'a> {
 
 /// The most a payment can pay in one assessment period: a share of the period's pot and/or a
 /// fixed amount.
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone)]
 struct MostPerPeriod {
+    /// The mechanism, resolved for evaluation, when everything about it checked out.
+    resolved: Option<model::Mechanism>,
     share: Option<Decimal>,
     amount: Option<Decimal>,
     /// `false` when the most cannot be known (points times factors, rate cards without caps).
@@ -210,23 +213,57 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
             .map(|m| linear_scale(ctx, file, name, linear, m))
             .unwrap_or_default(),
         Some(S::Points { points, from, to }) => {
-            if let Some(m) = &measured {
-                scale_direction(ctx, file, name, *from, *to, m, "points");
-            }
+            let scale = measured
+                .as_ref()
+                .and_then(|m| scale_direction(ctx, file, name, *from, *to, m, "points"));
             if points.node <= Decimal::ZERO {
                 ctx.report(
                     Diagnostic::new(Code::ValueOutOfRange, file, points.span, "the number of points must be above 0", "no points")
                         .with_help("write how many points the indicator is worth, such as `points 17 from 40% to 75%`"),
                 );
             }
-            MostPerPeriod::default()
+            let price = first(settings, |s| match s {
+                S::PricePerPoint(m) => Some(*m),
+                _ => None,
+            })
+            .and_then(|(m, _)| ctx.money(m, file));
+            let factors: Vec<String> = settings
+                .iter()
+                .filter_map(|s| match &s.node {
+                    S::AdjustedBy(names) => Some(names.iter().map(|n| n.node.clone())),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let resolved = match (scale, price) {
+                (Some((from, to)), Some(price)) => Some(model::Mechanism::Points {
+                    points: points.node,
+                    from,
+                    to,
+                    price,
+                    factors,
+                }),
+                _ => None,
+            };
+            MostPerPeriod {
+                resolved,
+                ..Default::default()
+            }
         }
         Some(S::Improvement { against, .. }) => {
             improvement(ctx, file, name, settings, against, measured.as_ref())
         }
         Some(S::RateCard(items)) => {
-            rate_card(ctx, file, payment, items);
-            MostPerPeriod::default()
+            let mut card = rate_card(ctx, file, payment, items);
+            card.cohort = first(settings, |s| match s {
+                S::ForCohort(c) => Some(c.node.clone()),
+                _ => None,
+            })
+            .map(|(c, _)| c);
+            MostPerPeriod {
+                resolved: Some(model::Mechanism::RateCard(card)),
+                ..Default::default()
+            }
         }
         _ => MostPerPeriod::default(),
     };
@@ -240,9 +277,33 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
             ));
         }
     }
-    let limits = limits(ctx, file, settings);
+    let (limits, floors) = limits(ctx, file, settings);
     if let (Some(pots), Some(frequency)) = (&pot_per_year, frequency) {
-        compare_with_pot(ctx, file, payment, pots, most, frequency, &limits);
+        compare_with_pot(ctx, file, payment, pots, &most, frequency, &limits);
+    }
+    if let (Some(mechanism), Some(frequency)) = (most.resolved, frequency) {
+        let lag = first(settings, |s| match s {
+            S::Paid(lag) => Some((lag.lag.node, lag.from)),
+            _ => None,
+        })
+        .map(|(l, _)| l);
+        let advance = first(settings, |s| match s {
+            S::Advance { share, frequency } => Some((share.node, *frequency)),
+            _ => None,
+        })
+        .map(|(a, _)| a);
+        ctx.payments.push(model::Payment {
+            name: name.to_string(),
+            title: payment.title.as_ref().map(|t| t.node.clone()),
+            indicator: measured.as_ref().map(|m| m.name.to_string()),
+            frequency,
+            pot_per_year: pot_per_year.clone(),
+            mechanism,
+            caps: limits.clone(),
+            floors,
+            lag,
+            advance,
+        });
     }
     if let (Some(frequency), Some(calendar)) = (frequency, ctx.calendar()) {
         due_after_term(
@@ -479,6 +540,7 @@ fn tiers(
     let mut has_share = false;
     let mut has_amount = false;
     let mut complete = true;
+    let mut resolved = Vec::new();
     for (index, band) in bands.iter().enumerate() {
         let Some(interval) = band_interval(ctx, file, band.node.range, measured) else {
             complete = false;
@@ -561,11 +623,23 @@ fn tiers(
             Payout::Nothing => {}
             _ => most.share = Some(most.share.unwrap_or_default().max(pay_lo.max(pay_hi))),
         }
+        let payout = match band.node.payout.node {
+            Payout::Nothing => model::BandPayout::Nothing,
+            Payout::Share(_) => model::BandPayout::Share(pay_lo),
+            Payout::Amount(_) => model::BandPayout::Amount(pay_lo),
+            Payout::Linear(..) => model::BandPayout::Linear(pay_lo, pay_hi),
+        };
+        resolved.push(model::Band {
+            interval,
+            payout,
+            text: ctx.text(file, band.node.range_span),
+        });
         pieces.push((piece, band.span, interval));
     }
     if !complete {
         return MostPerPeriod::default();
     }
+    most.resolved = Some(model::Mechanism::Tiers(resolved));
     let intervals: Vec<Interval> = pieces.iter().map(|(p, _, _)| p.interval).collect();
     let (lo, hi) = units::domain(unit);
     let domain = Interval {
@@ -834,7 +908,7 @@ fn linear_scale(
     linear: &ast::Linear,
     measured: &Measured,
 ) -> MostPerPeriod {
-    scale_direction(
+    let scale = scale_direction(
         ctx,
         file,
         payment,
@@ -870,7 +944,17 @@ fn linear_scale(
         }
         None => (Some(Decimal::ZERO), Some(Decimal::ONE_HUNDRED)),
     };
+    let resolved = match (scale, low, high) {
+        (Some((from, to)), Some(pay_from), Some(pay_to)) => Some(model::Mechanism::Linear {
+            from,
+            to,
+            pay_from,
+            pay_to,
+        }),
+        _ => None,
+    };
     MostPerPeriod {
+        resolved,
         share: low.zip(high).map(|(l, h)| l.max(h)),
         amount: None,
         known: true,
@@ -886,11 +970,11 @@ fn scale_direction(
     to: Spanned<Measure>,
     measured: &Measured,
     what: &str,
-) {
+) -> Option<(Decimal, Decimal)> {
     let f = ctx.value_of(from, measured.name, measured.unit, "the threshold", file);
     let t = ctx.value_of(to, measured.name, measured.unit, "the threshold", file);
     let (Some(f), Some(t), Some(polarity)) = (f, t, measured.polarity) else {
-        return;
+        return None;
     };
     let currency = ctx.currency();
     let wrong_way = match polarity {
@@ -917,7 +1001,9 @@ fn scale_direction(
             )
             .with_help(format!("a {what} runs from the value that earns nothing to the value that earns everything: write {order}")),
         );
+        return None;
     }
+    Some((f, t))
 }
 
 fn improvement(
@@ -952,46 +1038,73 @@ fn improvement(
         }
     }
     let mut most = MostPerPeriod::default();
+    let (mut trigger_value, mut pooled_value, mut pays) = (None, None, None);
+    let mut complete = true;
     for setting in settings {
         match &setting.node {
-            S::Trigger(trigger) | S::PooledTrigger(trigger) => match (change, measured) {
-                (Some(ast::ChangeKind::Relative), _)
-                    if !matches!(trigger.node, Measure::Percent(_)) =>
-                {
-                    ctx.report(
-                        Diagnostic::new(
-                            Code::UnitMismatch,
-                            file,
-                            trigger.span,
-                            "a relative improvement is a percentage",
-                            "not a percentage",
-                        )
-                        .with_help("write the trigger as a percentage change, such as `10%`"),
-                    );
+            S::Trigger(trigger) | S::PooledTrigger(trigger) => {
+                let value = match (change, measured, trigger.node) {
+                    (Some(ast::ChangeKind::Relative), _, Measure::Percent(v)) => Some(v),
+                    (Some(ast::ChangeKind::Relative), _, _) => {
+                        ctx.report(
+                            Diagnostic::new(
+                                Code::UnitMismatch,
+                                file,
+                                trigger.span,
+                                "a relative improvement is a percentage",
+                                "not a percentage",
+                            )
+                            .with_help("write the trigger as a percentage change, such as `10%`"),
+                        );
+                        None
+                    }
+                    (_, Some(m), _) => ctx.value_of(*trigger, m.name, m.unit, "the trigger", file),
+                    _ => None,
+                };
+                complete &= value.is_some();
+                if matches!(setting.node, S::Trigger(_)) {
+                    trigger_value = value;
+                } else {
+                    pooled_value = value;
                 }
-                (Some(ast::ChangeKind::Relative), _) => {}
-                (_, Some(m)) => {
-                    ctx.value_of(*trigger, m.name, m.unit, "the trigger", file);
-                }
-                _ => {}
-            },
+            }
             S::Pays(ImprovementPays::Share(share)) => {
+                let value = ctx.share(*share, "the share paid", file);
+                pays = value.map(model::ImprovementPays::Share);
                 most = MostPerPeriod {
-                    share: ctx.share(*share, "the share paid", file),
+                    share: value,
                     amount: None,
                     known: true,
+                    resolved: None,
                 };
             }
             S::Pays(ImprovementPays::PerPoint(money)) => {
-                ctx.money(*money, file);
+                pays = ctx
+                    .money(*money, file)
+                    .map(model::ImprovementPays::PerPoint);
             }
             _ => {}
         }
     }
+    if let (Some(change), Some(pays), true) = (change, pays, complete) {
+        most.resolved = Some(model::Mechanism::Improvement(model::Improvement {
+            change,
+            against_baseline: matches!(against, ast::Comparator::Baseline),
+            trigger: trigger_value,
+            pooled_trigger: pooled_value,
+            pays,
+        }));
+    }
     most
 }
 
-fn rate_card(ctx: &mut Ctx, file: FileId, payment: &ast::Payment, items: &[Spanned<RateCardItem>]) {
+fn rate_card(
+    ctx: &mut Ctx,
+    file: FileId,
+    payment: &ast::Payment,
+    items: &[Spanned<RateCardItem>],
+) -> model::RateCard {
+    let mut card = model::RateCard::default();
     let card_names: Vec<&str> = items
         .iter()
         .filter_map(|i| match &i.node {
@@ -1003,11 +1116,19 @@ fn rate_card(ctx: &mut Ctx, file: FileId, payment: &ast::Payment, items: &[Spann
     for item in items {
         match &item.node {
             RateCardItem::AttachmentFee(fee) => {
-                ctx.money(*fee, file);
+                card.attachment_fee = ctx.money(*fee, file);
             }
-            RateCardItem::Criterion { .. } => {}
+            RateCardItem::Criterion { name, .. } => card.criteria.push(name.node.clone()),
             RateCardItem::Outcome(outcome) => {
-                ctx.money(outcome.price, file);
+                if let Some(price) = ctx.money(outcome.price, file) {
+                    card.outcomes.push(model::RateOutcome {
+                        name: outcome.name.node.clone(),
+                        title: outcome.title.as_ref().map(|t| t.node.clone()),
+                        price,
+                        within: outcome.within.map(|w| w.node),
+                        all_of: outcome.all_of.iter().map(|n| n.node.clone()).collect(),
+                    });
+                }
                 for criterion in &outcome.all_of {
                     if !card_names.contains(&criterion.node.as_str()) {
                         ctx.report(names::undefined(
@@ -1037,10 +1158,14 @@ fn rate_card(ctx: &mut Ctx, file: FileId, payment: &ast::Payment, items: &[Spann
             .with_help("add `cap £1,200,000 per year` or `cap £3,000,000 over the term` so the most the contract can cost is known"),
         );
     }
+    card
 }
 
+/// The payment's caps and its floors, each as (scope, amount).
+type Limits = Vec<(LimitScope, Decimal)>;
+
 /// Caps and floors by scope, after checking currency and that no floor is above its cap.
-fn limits(ctx: &mut Ctx, file: FileId, settings: &[Spanned<S>]) -> Vec<(LimitScope, Decimal)> {
+fn limits(ctx: &mut Ctx, file: FileId, settings: &[Spanned<S>]) -> (Limits, Limits) {
     let mut caps = Vec::new();
     let mut floors = Vec::new();
     for setting in settings {
@@ -1081,7 +1206,10 @@ fn limits(ctx: &mut Ctx, file: FileId, settings: &[Spanned<S>]) -> Vec<(LimitSco
             }
         }
     }
-    caps.into_iter().map(|(s, v, _)| (s, v)).collect()
+    let strip = |limits: Vec<(LimitScope, Decimal, Span)>| {
+        limits.into_iter().map(|(s, v, _)| (s, v)).collect()
+    };
+    (strip(caps), strip(floors))
 }
 
 /// The name of a contract year: its fiscal year when the two coincide (`2017/18`), else `year 2`.
@@ -1099,7 +1227,7 @@ fn compare_with_pot(
     file: FileId,
     payment: &ast::Payment,
     pots: &[Decimal],
-    most: MostPerPeriod,
+    most: &MostPerPeriod,
     frequency: Frequency,
     caps: &[(LimitScope, Decimal)],
 ) {

@@ -1,0 +1,220 @@
+//! The resolved contract: what the checker established, in the form evaluation and emission
+//! need. Names are resolved, values are in their indicators' units, pots are money per
+//! contract year, defaults are explicit. A model is only built for a contract without errors.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::calendar::Calendar;
+use crate::check::Interval;
+use crate::syntax::ast::{
+    BandSide, ChangeKind, Comparison, CurrencyCode, Duration, Frequency, LagFrom, LimitScope,
+    MissingDataRule, Polarity, RoundingMode, RoundingUnit, Unit,
+};
+
+#[derive(Clone, Debug)]
+pub struct Contract {
+    pub title: String,
+    pub calendar: Calendar,
+    pub currency: CurrencyCode,
+    pub value_per_year: Decimal,
+    pub rounding: Rounding,
+    /// Decimal places adjustment factors are rounded to before use; `None`: not rounded.
+    pub factor_places: Option<u32>,
+    pub boundary: BandSide,
+    pub missing_data: MissingDataRule,
+    pub indicators: BTreeMap<String, Indicator>,
+    pub factors: Vec<String>,
+    pub flags: Vec<String>,
+    pub payments: Vec<Payment>,
+    pub deductions: Vec<Deduction>,
+    pub gateways: Vec<Gateway>,
+}
+
+/// How money is rounded: per payment line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rounding {
+    pub mode: RoundingMode,
+    pub unit: RoundingUnit,
+}
+
+impl Default for Rounding {
+    fn default() -> Self {
+        Rounding {
+            mode: RoundingMode::HalfUp,
+            unit: RoundingUnit::Minor,
+        }
+    }
+}
+
+impl Rounding {
+    pub fn apply(self, amount: Decimal) -> Decimal {
+        let places = match self.unit {
+            RoundingUnit::Minor => 2,
+            RoundingUnit::Major => 0,
+        };
+        let strategy = match self.mode {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+        };
+        amount.round_dp_with_strategy(places, strategy)
+    }
+
+    pub fn words(self) -> String {
+        let mode = match self.mode {
+            RoundingMode::HalfUp => "half-up",
+            RoundingMode::HalfEven => "half-even",
+            RoundingMode::Up => "up",
+            RoundingMode::Down => "down",
+        };
+        let unit = match self.unit {
+            RoundingUnit::Minor => "the penny",
+            RoundingUnit::Major => "the pound",
+        };
+        format!("rounded {mode} to {unit}")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Indicator {
+    pub name: String,
+    pub title: Option<String>,
+    pub unit: Unit,
+    pub polarity: Option<Polarity>,
+    pub reported: Option<Frequency>,
+    pub data_lag: Option<Duration>,
+    pub baseline: Option<Decimal>,
+    pub minimum_denominator: Option<Decimal>,
+    pub reporting_only: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Payment {
+    pub name: String,
+    pub title: Option<String>,
+    pub indicator: Option<String>,
+    pub frequency: Frequency,
+    /// Money the payment draws on in each contract year, year 1 first.
+    pub pot_per_year: Option<Vec<Decimal>>,
+    pub mechanism: Mechanism,
+    pub caps: Vec<(LimitScope, Decimal)>,
+    pub floors: Vec<(LimitScope, Decimal)>,
+    pub lag: Option<(Duration, LagFrom)>,
+    /// A share of the pot paid in advance at this frequency, reconciled at year end.
+    pub advance: Option<(Decimal, Frequency)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Mechanism {
+    Tiers(Vec<Band>),
+    Linear {
+        from: Decimal,
+        to: Decimal,
+        pay_from: Decimal,
+        pay_to: Decimal,
+    },
+    Points {
+        points: Decimal,
+        from: Decimal,
+        to: Decimal,
+        price: Decimal,
+        factors: Vec<String>,
+    },
+    Improvement(Improvement),
+    RateCard(RateCard),
+}
+
+/// One band of a tiers table, its values as an exact interval.
+#[derive(Clone, Debug)]
+pub struct Band {
+    pub interval: Interval,
+    pub payout: BandPayout,
+    /// The band as written, such as `80% to 85%`.
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BandPayout {
+    Nothing,
+    /// A share of the period's pot, in percent.
+    Share(Decimal),
+    Amount(Decimal),
+    /// Shares at the band's lower and upper ends, in percent.
+    Linear(Decimal, Decimal),
+}
+
+#[derive(Clone, Debug)]
+pub struct Improvement {
+    pub change: ChangeKind,
+    pub against_baseline: bool,
+    pub trigger: Option<Decimal>,
+    pub pooled_trigger: Option<Decimal>,
+    pub pays: ImprovementPays,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum ImprovementPays {
+    Share(Decimal),
+    PerPoint(Decimal),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RateCard {
+    pub cohort: Option<String>,
+    pub attachment_fee: Option<Decimal>,
+    pub outcomes: Vec<RateOutcome>,
+    pub criteria: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RateOutcome {
+    pub name: String,
+    pub title: Option<String>,
+    pub price: Decimal,
+    pub within: Option<Duration>,
+    pub all_of: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    pub name: String,
+    pub title: Option<String>,
+    pub requires: Vec<Requirement>,
+    /// The payments it applies to; `None` for all.
+    pub applies_to: Option<Vec<String>>,
+    /// The share of each payment withheld when the gateway fails, in percent.
+    pub withholds: Decimal,
+}
+
+#[derive(Clone, Debug)]
+pub enum Requirement {
+    Indicator {
+        name: String,
+        comparison: Comparison,
+        value: Decimal,
+    },
+    Flag(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Deduction {
+    pub name: String,
+    pub title: Option<String>,
+    pub indicator: String,
+    /// Breaches allowed per period, and the period.
+    pub tolerance: Decimal,
+    pub frequency: Frequency,
+    pub amount: DeductAmount,
+    pub per_breach: bool,
+    pub caps: Vec<(LimitScope, Decimal)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum DeductAmount {
+    Money(Decimal),
+    /// A share of one month of the contract's value, in percent.
+    ShareOfMonthlyValue(Decimal),
+}
