@@ -39,6 +39,13 @@ pub struct Period {
     pub end: Date,
 }
 
+impl Period {
+    /// Days in the period, counting both ends.
+    pub fn days(&self) -> i64 {
+        days_between(self.start, self.end) + 1
+    }
+}
+
 /// Why a written period is not a real one.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PeriodProblem {
@@ -134,6 +141,31 @@ impl Calendar {
             Frequency::Annually => Self::fiscal_year_label(self.fiscal_year_of(start)),
             Frequency::AnnuallyByContractYear => format!("year {}", self.contract_year_of(start)),
         }
+    }
+
+    /// The periods of a frequency that overlap the term, clipped to it, in order, each with the
+    /// number of days it has when not clipped (to pro-rate part periods at either end).
+    pub fn periods_with_length(&self, frequency: Frequency) -> Vec<(Period, i64)> {
+        self.periods(frequency)
+            .into_iter()
+            .map(|period| {
+                let whole = match frequency {
+                    Frequency::AnnuallyByContractYear => self
+                        .contract_year(self.contract_year_of(period.start))
+                        .map(|(s, e)| days_between(s, e) + 1),
+                    _ => {
+                        let months = frequency_months(frequency) as i8;
+                        let start = period_start(period.start, months, self.fiscal_start);
+                        start
+                            .checked_add(i64::from(months).months())
+                            .ok()
+                            .map(|next| days_between(start, next))
+                    }
+                };
+                let days = period.days();
+                (period, whole.unwrap_or(days))
+            })
+            .collect()
     }
 
     /// The periods of a frequency that overlap the term, clipped to it, in order.

@@ -7,7 +7,9 @@
 
 pub mod calendar;
 pub mod check;
+pub mod data;
 pub mod diagnostic;
+pub mod eval;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -40,6 +40,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Evaluate a contract against its data into a payment schedule.
+    Eval {
+        /// The contract file.
+        contract: PathBuf,
+        /// Data files (CSV or JSON); by default `data/NAME*.csv|json` beside the contract.
+        #[arg(long = "data", value_name = "FILE")]
+        data: Vec<PathBuf>,
+        /// Show only what is due by this date as due, the rest as pending (`2018-03-31`).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// How to write the schedule.
+        #[arg(long, value_enum, default_value_t = ScheduleOutput::Table)]
+        format: ScheduleOutput,
+        /// Write the schedule to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// How to print problems with the contract or the data (on standard error).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        diagnostic_format: OutputFormat,
+        /// When to colour human output.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
         /// A code such as `E0301` or a name such as `tier-gap`.
@@ -54,6 +77,13 @@ enum OutputFormat {
     Json,
     Sarif,
     Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScheduleOutput {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,6 +111,23 @@ fn main() -> ExitCode {
             color,
         } => check(&files, format, deny.is_some(), color),
         Command::Explain { code } => explain(&code),
+        Command::Eval {
+            contract,
+            data,
+            as_of,
+            format,
+            output,
+            diagnostic_format,
+            color,
+        } => eval(
+            &contract,
+            data,
+            as_of.as_deref(),
+            format,
+            output.as_deref(),
+            diagnostic_format,
+            color,
+        ),
     }
 }
 
@@ -105,13 +152,7 @@ fn check(files: &[PathBuf], format: OutputFormat, deny_warnings: bool, color: Co
             d.severity = Severity::Error;
         }
     }
-    let format = match format {
-        OutputFormat::Human => Format::Human,
-        OutputFormat::Concise => Format::Concise,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Github => Format::Github,
-    };
+    let format = check_format(format);
     let color = match color {
         Color::Always => true,
         Color::Never => false,
@@ -124,6 +165,105 @@ fn check(files: &[PathBuf], format: OutputFormat, deny_warnings: bool, color: Co
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn eval(
+    contract: &std::path::Path,
+    mut data: Vec<PathBuf>,
+    as_of: Option<&str>,
+    format: ScheduleOutput,
+    output: Option<&std::path::Path>,
+    diagnostic_format: OutputFormat,
+    color: Color,
+) -> ExitCode {
+    let as_of = match as_of.map(|text| text.parse::<jiff::civil::Date>()) {
+        Some(Ok(date)) => Some(date),
+        Some(Err(_)) => {
+            eprintln!("error: `--as-of` needs a date such as `2018-03-31`");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        None => None,
+    };
+    if data.is_empty() {
+        data = obc::eval::default_data_files(contract);
+        if data.is_empty() {
+            eprintln!(
+                "error: no data files given and none found in `{}`; name them with `--data FILE`",
+                contract
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("data")
+                    .display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let mut sources = Sources::new();
+    let evaluation = match obc::eval::evaluate_files(
+        contract,
+        &data,
+        obc::eval::Options { as_of },
+        &mut sources,
+    ) {
+        Ok(evaluation) => evaluation,
+        Err(error) => {
+            eprintln!("error: cannot read {}", error);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if !evaluation.diagnostics.is_empty() {
+        let color = match color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        let style = HumanStyle {
+            color,
+            width: terminal_width(),
+        };
+        let text = render::render(
+            check_format(diagnostic_format),
+            &evaluation.diagnostics,
+            &sources,
+            style,
+        );
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+    let Some(schedule) = evaluation.schedule else {
+        return ExitCode::from(EXIT_FINDINGS);
+    };
+    let format = match format {
+        ScheduleOutput::Table => render::schedule::ScheduleFormat::Table,
+        ScheduleOutput::Json => render::schedule::ScheduleFormat::Json,
+        ScheduleOutput::Csv => render::schedule::ScheduleFormat::Csv,
+    };
+    let text = render::schedule::render(&schedule, format);
+    match output {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, text) {
+                eprintln!(
+                    "error: cannot write `{}`: {}",
+                    path.display(),
+                    obc::load::plain_io_error(&error)
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+        None => print(&text),
+    }
+    ExitCode::SUCCESS
+}
+
+fn check_format(format: OutputFormat) -> Format {
+    match format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
     }
 }
 

@@ -8,6 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::calendar::Calendar;
 use crate::check::Interval;
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{
     BandSide, ChangeKind, Comparison, CurrencyCode, Duration, Frequency, LagFrom, LimitScope,
     MissingDataRule, Polarity, RoundingMode, RoundingUnit, Unit,
@@ -80,6 +81,8 @@ impl Rounding {
 
 #[derive(Clone, Debug)]
 pub struct Indicator {
+    /// Where the indicator's name is written, to point at when its data is missing.
+    pub defined_at: (FileId, Span),
     pub name: String,
     pub title: Option<String>,
     pub unit: Unit,

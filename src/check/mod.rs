@@ -26,7 +26,8 @@ use crate::syntax::ast::{self, Measure, Money, Spanned, Unit};
 
 pub use contract::Header;
 pub use intervals::{Bound, Interval, Piece};
-pub use names::{Kind, Symbols};
+pub use names::{closest as closest_name, Kind, Symbols};
+pub use units::{domain as unit_domain, unit_words};
 pub use units::{
     format_value, money as format_money, number as format_number, percent as format_percent,
 };
@@ -89,6 +90,7 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
             Some((
                 name.to_string(),
                 model::Indicator {
+                    defined_at: (info.file, info.name_span),
                     name: name.to_string(),
                     title: info.title.clone(),
                     unit: info.unit?,

@@ -102,6 +102,21 @@ codes! {
     UnusedIndicator = "W0701", "unused-indicator", Warning, "an indicator is never used and not marked reporting only";
     EmptyOutcome = "W0702", "empty-outcome", Warning, "an outcome has no indicators";
     ReportingOnlyIndicatorPaid = "E0703", "reporting-only-indicator-paid", Error, "a reporting-only indicator drives a payment";
+
+    UnreadableData = "E0801", "unreadable-data", Error, "a data file cannot be read as a table";
+    MissingColumn = "E0802", "missing-column", Error, "a data file lacks a column it needs";
+    UnknownColumn = "E0803", "unknown-column", Error, "a data file has a column the contract does not declare";
+    UnknownNameInData = "E0804", "unknown-name-in-data", Error, "a row names an indicator or outcome the contract does not define";
+    InvalidPeriodInData = "E0805", "invalid-period-in-data", Error, "a row's period cannot be read or does not exist";
+    DataOutsideTerm = "E0806", "data-outside-term", Error, "a row's period or date lies outside the contract term";
+    DuplicateRow = "E0807", "duplicate-row", Error, "two rows give the same thing for the same period";
+    NotANumber = "E0808", "not-a-number", Error, "a cell that must hold a number does not";
+    DataValueOutOfRange = "E0809", "data-value-out-of-range", Error, "a value is outside the range its unit allows";
+    ZeroDenominator = "E0810", "zero-denominator", Error, "a row has a denominator of zero";
+    InvalidDateInData = "E0811", "invalid-date-in-data", Error, "a date cannot be read or does not exist";
+    MissingData = "E0812", "missing-data", Error, "a period that is due has no data";
+    InconsistentRow = "E0813", "inconsistent-row", Error, "a row's cells contradict each other or the rows before";
+    UnusedDataRow = "W0814", "unused-data-row", Warning, "a row is used by no payment, gateway or deduction";
 }
 
 impl Code {

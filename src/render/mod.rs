@@ -5,6 +5,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+pub mod schedule;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{LineCol, Sources};

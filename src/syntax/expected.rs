@@ -73,6 +73,8 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         participant_event => "`started on DATE` or `achieved OUTCOME on DATE`",
         gateway_outcome => "`passes` or `fails`",
         EOI => "the end of the file",
+        period_only => "a period such as `2016/17 Q1`",
+        date_only => "a date such as `2016-04-01`",
         _ => return None,
     })
 }

@@ -209,6 +209,11 @@ impl Lowerer {
         self.check(literal::whole(number.as_str()), at)
     }
 
+    /// A `period` pair as a period literal.
+    pub(super) fn period_pair(&mut self, pair: P) -> Option<Spanned<PeriodLit>> {
+        self.period(pair)
+    }
+
     fn period(&mut self, pair: P) -> Option<Spanned<PeriodLit>> {
         let at = span(&pair);
         let inner = kid(pair)?;

@@ -82,6 +82,26 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
     }
 }
 
+/// Reads a period written as in a contract (`2016/17 Q1`, `2016-04`, ...) from a data cell.
+pub fn parse_period(text: &str) -> Option<ast::PeriodLit> {
+    let pair = ObcParser::parse(Rule::period_only, text.trim())
+        .ok()?
+        .next()?
+        .into_inner()
+        .next()?;
+    let mut lowerer = lower::Lowerer {
+        file: FileId(0),
+        diagnostics: Vec::new(),
+    };
+    lowerer.period_pair(pair).map(|p| p.node)
+}
+
+/// Reads an ISO date (`2016-04-01`) from a data cell; whether the day exists is checked later.
+pub fn parse_date(text: &str) -> Option<ast::DateLit> {
+    ObcParser::parse(Rule::date_only, text.trim()).ok()?;
+    Some(literal::date(text.trim()))
+}
+
 /// Refuses input that no contract could be: too large, or nested deeper than the grammar nests.
 fn refuse_pathological(text: &str, file: FileId) -> Option<Diagnostic> {
     if text.len() > MAX_FILE_BYTES {

@@ -1,0 +1,654 @@
+//! Indicator data and participant records: reading every data file of an evaluation and
+//! checking each row against the contract. Every problem is reported with its file, row and
+//! cell; nothing is dropped silently. Rows that pass are kept with a reference to where they
+//! came from, so each payment line can cite the rows it used.
+
+pub mod table;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::calendar::{self, Period, PeriodProblem};
+use crate::check::{closest_name, format_value, unit_domain};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Contract, Mechanism};
+use crate::source::{FileId, SourceFile, Sources, Span};
+use crate::syntax::{self, ast::Unit};
+use table::{Cell, Row, Table};
+
+/// Where a value came from: a row of a data file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowRef {
+    pub file: FileId,
+    pub row: usize,
+    /// The 1-based line the row starts on, as an editor shows it.
+    pub line: usize,
+    pub span: Span,
+}
+
+/// One indicator's result for one period.
+#[derive(Clone, Debug)]
+pub struct Observation {
+    pub indicator: String,
+    pub period: Period,
+    /// The value in the indicator's unit (85% is 85).
+    pub value: Decimal,
+    pub numerator: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    /// The comparison group's value, for improvement against a comparison group.
+    pub comparison: Option<Decimal>,
+    pub factors: BTreeMap<String, Decimal>,
+    pub flags: BTreeMap<String, bool>,
+    pub row: RowRef,
+}
+
+/// A participant achieving an outcome or criterion of a rate card.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub participant: String,
+    pub outcome: String,
+    pub achieved_on: Date,
+    pub row: RowRef,
+}
+
+/// Everything the data files say, checked.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    /// The file name of each data file, for citing rows as `name:line`.
+    pub file_names: BTreeMap<FileId, String>,
+    pub observations: Vec<Observation>,
+    pub events: Vec<Event>,
+    /// Each participant's start date, from the `started_on` column.
+    pub starts: HashMap<String, (Date, RowRef)>,
+}
+
+/// Reads a data file (CSV or JSON text) into the sources, so its cells can be pointed at.
+pub fn read(path: &Path, sources: &mut Sources) -> std::io::Result<FileId> {
+    let bytes = std::fs::read(path)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the file is not UTF-8 text (at byte {at})"),
+        )
+    })?;
+    Ok(sources.add(SourceFile::new(path.display().to_string(), text)))
+}
+
+/// Reads and checks every data file against the contract.
+pub fn validate<'c>(
+    files: &[FileId],
+    sources: &'c Sources,
+    contract: &'c Contract,
+) -> (Dataset, Vec<Diagnostic>) {
+    let mut v = Validator {
+        contract,
+        diagnostics: Vec::new(),
+        data: Dataset::default(),
+        seen: HashMap::new(),
+        seen_events: HashMap::new(),
+        source: None,
+    };
+    for &file in files {
+        let source = sources.get(file);
+        let short = std::path::Path::new(&source.name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| source.name.clone());
+        v.data.file_names.insert(file, short);
+        v.source = Some(source);
+        let is_json = source.name.to_ascii_lowercase().ends_with(".json");
+        let read = if is_json {
+            table::read_json(&source.text, file)
+        } else {
+            table::read_csv(&source.text, file)
+        };
+        match read {
+            Ok(table) => v.table(&table),
+            Err(error) => v.diagnostics.push(
+                Diagnostic::new(Code::UnreadableData, file, error.span, error.message, "cannot be read")
+                    .with_help("data files are CSV with a header row, or a JSON array of objects; see docs/evaluation.md"),
+            ),
+        }
+    }
+    (v.data, v.diagnostics)
+}
+
+struct Validator<'c> {
+    contract: &'c Contract,
+    /// The file being read, for line numbers.
+    source: Option<&'c SourceFile>,
+    diagnostics: Vec<Diagnostic>,
+    data: Dataset,
+    /// First row seen for each (indicator, period start, period end).
+    seen: HashMap<(String, Date, Date), RowRef>,
+    /// First row seen for each (participant, outcome).
+    seen_events: HashMap<(String, String), RowRef>,
+}
+
+const INDICATOR_COLUMNS: [&str; 6] = [
+    "indicator",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "comparison",
+];
+const PARTICIPANT_COLUMNS: [&str; 4] = ["participant", "outcome", "achieved_on", "started_on"];
+
+/// A cell's text, trimmed, or `None` when the cell is missing or blank.
+fn text(row: &Row, column: Option<usize>) -> Option<&Cell> {
+    row.cells
+        .get(column?)?
+        .as_ref()
+        .filter(|c| !c.text.trim().is_empty())
+}
+
+/// A number as finance teams write it: `86.5`, `86.5%`, `1,200`, `£1,200.50`.
+pub fn parse_number(text: &str) -> Option<Decimal> {
+    let trimmed = text
+        .trim()
+        .trim_end_matches('%')
+        .trim_start_matches(['£', '$', '€']);
+    let digits: String = trimmed.chars().filter(|&c| c != ',').collect();
+    if digits.is_empty() || digits.contains(['e', 'E']) {
+        return None;
+    }
+    Decimal::from_str_exact(&digits).ok()
+}
+
+impl Validator<'_> {
+    fn row_ref(&self, file: FileId, row: &Row) -> RowRef {
+        let line = self
+            .source
+            .map(|s| s.line_col(row.span.start).line)
+            .unwrap_or(row.number + 1);
+        RowRef {
+            file,
+            row: row.number,
+            line,
+            span: row.span,
+        }
+    }
+
+    fn report(
+        &mut self,
+        code: Code,
+        file: FileId,
+        span: Span,
+        message: String,
+        label: &str,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::new(code, file, span, message, label).with_help(help));
+    }
+
+    fn table(&mut self, table: &Table) {
+        let (kind, known): (&str, Vec<String>) = if table.column("participant").is_some() {
+            (
+                "participant",
+                PARTICIPANT_COLUMNS.iter().map(|c| c.to_string()).collect(),
+            )
+        } else if table.column("indicator").is_some() {
+            let mut known: Vec<String> = INDICATOR_COLUMNS.iter().map(|c| c.to_string()).collect();
+            known.extend(self.contract.factors.iter().cloned());
+            known.extend(self.contract.flags.iter().cloned());
+            ("indicator", known)
+        } else {
+            let span = table.columns.first().map(|c| c.span).unwrap_or_default();
+            self.report(
+                Code::MissingColumn,
+                table.file,
+                span,
+                "this file has neither an `indicator` nor a `participant` column".to_string(),
+                "header row",
+                "indicator data needs the columns `indicator`, `period` and `value` (or `numerator` and `denominator`); participant records need `participant`, `outcome` and `achieved_on`",
+            );
+            return;
+        };
+        for column in &table.columns {
+            let name = column.text.trim();
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+                let help = match closest_name(name, known.iter().map(String::as_str)) {
+                    Some(suggestion) => format!("did you mean `{suggestion}`? Columns other than {} must be factors or flags the contract declares", INDICATOR_COLUMNS.join(", ")),
+                    None => format!("declare it in the contract (`factor {name} \"...\"` or `flag {name} \"...\"`), or remove the column"),
+                };
+                self.report(
+                    Code::UnknownColumn,
+                    table.file,
+                    column.span,
+                    format!("the column `{name}` is not one the contract uses"),
+                    "unknown column",
+                    help,
+                );
+            }
+        }
+        if kind == "participant" {
+            for required in ["outcome", "achieved_on"] {
+                self.require_column(table, required);
+            }
+            for row in &table.rows {
+                self.participant_row(table, row);
+            }
+        } else {
+            self.require_column(table, "period");
+            if table.column("value").is_none()
+                && (table.column("numerator").is_none() || table.column("denominator").is_none())
+            {
+                self.missing_column(
+                    table,
+                    "value",
+                    "add a `value` column, or `numerator` and `denominator` columns",
+                );
+            }
+            for row in &table.rows {
+                self.indicator_row(table, row);
+            }
+        }
+    }
+
+    fn require_column(&mut self, table: &Table, name: &str) {
+        if table.column(name).is_none() {
+            self.missing_column(table, name, format!("add a `{name}` column"));
+        }
+    }
+
+    fn missing_column(&mut self, table: &Table, name: &str, help: impl Into<String>) {
+        let span = table.columns.first().map(|c| c.span).unwrap_or_default();
+        self.report(
+            Code::MissingColumn,
+            table.file,
+            span,
+            format!("this file has no `{name}` column"),
+            "header row",
+            help,
+        );
+    }
+
+    /// A number in a cell, reporting text that is not one.
+    fn number(&mut self, file: FileId, cell: Option<&Cell>, column: &str) -> Option<Decimal> {
+        let cell = cell?;
+        match parse_number(&cell.text) {
+            Some(n) => Some(n),
+            None => {
+                self.report(
+                    Code::NotANumber,
+                    file,
+                    cell.span,
+                    format!(
+                        "`{}` in the `{column}` column is not a number",
+                        cell.text.trim()
+                    ),
+                    "not a number",
+                    "write a plain number such as `86.5` or `1,200`",
+                );
+                None
+            }
+        }
+    }
+
+    fn indicator_row(&mut self, table: &Table, row: &Row) {
+        let file = table.file;
+        let row_ref = self.row_ref(file, row);
+        let Some(name_cell) = text(row, table.column("indicator")) else {
+            self.report(
+                Code::InconsistentRow,
+                file,
+                row.span,
+                format!("row {} names no indicator", row.number),
+                "no indicator",
+                "fill in the `indicator` column",
+            );
+            return;
+        };
+        let name = name_cell.text.trim().to_string();
+        let Some(indicator) = self.contract.indicators.get(&name) else {
+            let help =
+                match closest_name(&name, self.contract.indicators.keys().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "use the name of an indicator defined in the contract".to_string(),
+                };
+            self.report(
+                Code::UnknownNameInData,
+                file,
+                name_cell.span,
+                format!("`{name}` is not an indicator of the contract"),
+                "unknown indicator",
+                help,
+            );
+            return;
+        };
+        let unit = indicator.unit;
+        let period = self.period(file, row, text(row, table.column("period")));
+        let value = self.number(file, text(row, table.column("value")), "value");
+        let numerator = self.number(file, text(row, table.column("numerator")), "numerator");
+        let denominator_cell = text(row, table.column("denominator"));
+        let denominator = self.number(file, denominator_cell, "denominator");
+        if let (Some(d), Some(cell)) = (denominator, denominator_cell) {
+            if d.is_zero() {
+                self.report(Code::ZeroDenominator, file, cell.span, format!("the denominator of `{name}` is zero"), "zero", "a proportion needs at least one eligible case: check the row, or leave the period out and let the contract's missing-data rule apply");
+                return;
+            }
+        }
+        let comparison = self.number(file, text(row, table.column("comparison")), "comparison");
+        let value = match (value, numerator, denominator) {
+            (Some(v), _, _) => Some(v),
+            (None, Some(n), Some(d)) => {
+                match unit {
+                    Unit::Percent => Some(n / d * Decimal::ONE_HUNDRED),
+                    Unit::RatePer(per) => Some(n / d * per),
+                    Unit::Ratio => Some(n / d),
+                    _ => {
+                        self.report(Code::InconsistentRow, file, row.span, format!("`{name}` is a {} and needs a `value`, not a numerator and denominator", crate::check::unit_words(unit)), "no value", "give the value in the `value` column");
+                        None
+                    }
+                }
+            }
+            (None, _, _) => {
+                let has_error = self.diagnostics.iter().any(|d| {
+                    d.file == file
+                        && row.span.start <= d.span().start
+                        && d.span().end <= row.span.end
+                });
+                if !has_error {
+                    self.report(
+                        Code::InconsistentRow,
+                        file,
+                        row.span,
+                        format!("row {} gives no value for `{name}`", row.number),
+                        "no value",
+                        "fill in `value`, or both `numerator` and `denominator`",
+                    );
+                }
+                None
+            }
+        };
+        let mut factors = BTreeMap::new();
+        for factor in &self.contract.factors.clone() {
+            if let Some(n) = self.number(file, text(row, table.column(factor)), factor) {
+                factors.insert(factor.clone(), n);
+            }
+        }
+        let mut flags = BTreeMap::new();
+        for flag in &self.contract.flags.clone() {
+            if let Some(cell) = text(row, table.column(flag)) {
+                match cell.text.trim().to_ascii_lowercase().as_str() {
+                    "yes" | "true" | "1" | "y" => {
+                        flags.insert(flag.clone(), true);
+                    }
+                    "no" | "false" | "0" | "n" => {
+                        flags.insert(flag.clone(), false);
+                    }
+                    other => self.report(
+                        Code::InconsistentRow,
+                        file,
+                        cell.span,
+                        format!("`{other}` is not `yes` or `no` for the flag `{flag}`"),
+                        "not yes or no",
+                        "write `yes` or `no`",
+                    ),
+                }
+            }
+        }
+        let (Some(period), Some(value)) = (period, value) else {
+            return;
+        };
+        let (lo, hi) = unit_domain(unit);
+        if value < lo || hi.is_some_and(|hi| value > hi) {
+            let at = text(row, table.column("value"))
+                .map(|c| c.span)
+                .unwrap_or(row.span);
+            let currency = self.contract.currency;
+            self.report(
+                Code::DataValueOutOfRange,
+                file,
+                at,
+                format!(
+                    "{} is outside the range of `{name}`",
+                    format_value(value, unit, currency)
+                ),
+                "out of range",
+                format!(
+                    "`{name}` is measured in {}; check the value",
+                    crate::check::unit_words(unit)
+                ),
+            );
+            return;
+        }
+        let key = (name.clone(), period.start, period.end);
+        if let Some(first) = self.seen.get(&key).copied() {
+            let mut d = Diagnostic::new(Code::DuplicateRow, file, row.span, format!("`{name}` for {} is given twice", period.label), "second row")
+                .with_help("keep one row per indicator and period; if the figures were revised, keep the revised row only");
+            if first.file == file {
+                d = d.with_label(first.span, "first row");
+            }
+            self.diagnostics.push(d);
+            return;
+        }
+        self.seen.insert(key, row_ref);
+        self.data.observations.push(Observation {
+            indicator: name,
+            period,
+            value,
+            numerator,
+            denominator,
+            comparison,
+            factors,
+            flags,
+            row: row_ref,
+        });
+    }
+
+    /// The period of a row, reporting periods that cannot be read, do not exist or lie outside the term.
+    fn period(&mut self, file: FileId, row: &Row, cell: Option<&Cell>) -> Option<Period> {
+        let Some(cell) = cell else {
+            self.report(
+                Code::InvalidPeriodInData,
+                file,
+                row.span,
+                format!("row {} has no period", row.number),
+                "no period",
+                "fill in the `period` column, such as `2016/17 Q1`",
+            );
+            return None;
+        };
+        let calendar = self.contract.calendar;
+        let Some(written) = syntax::parse_period(&cell.text) else {
+            self.report(Code::InvalidPeriodInData, file, cell.span, format!("`{}` is not a period", cell.text.trim()), "not a period", "write periods as `2016-04`, `2016-Q2`, `2016/17`, `2016/17 Q1`, `year 1` or `2016-04-01 to 2016-06-30`");
+            return None;
+        };
+        match calendar.resolve(written) {
+            Ok(period) if period.end < calendar.start || period.start > calendar.end => {
+                self.report(
+                    Code::DataOutsideTerm,
+                    file,
+                    cell.span,
+                    format!(
+                        "`{}` ({} to {}) is outside the term, {} to {}",
+                        cell.text.trim(),
+                        period.start,
+                        period.end,
+                        calendar.start,
+                        calendar.end
+                    ),
+                    "outside the term",
+                    "remove the row, or correct its period",
+                );
+                None
+            }
+            Ok(period) => Some(period),
+            Err(PeriodProblem::Invalid(why)) => {
+                self.report(
+                    Code::InvalidPeriodInData,
+                    file,
+                    cell.span,
+                    format!("`{}` is not a real period", cell.text.trim()),
+                    "no such period",
+                    why,
+                );
+                None
+            }
+            Err(PeriodProblem::BeyondTerm { year, years }) => {
+                self.report(Code::DataOutsideTerm, file, cell.span, format!("contract year {year} is outside the term, which has {years} contract years"), "outside the term", "remove the row, or correct its period");
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, file: FileId, cell: &Cell, column: &str) -> Option<Date> {
+        let parsed = syntax::parse_date(&cell.text).and_then(calendar::date);
+        if parsed.is_none() {
+            self.report(
+                Code::InvalidDateInData,
+                file,
+                cell.span,
+                format!(
+                    "`{}` in the `{column}` column is not a date",
+                    cell.text.trim()
+                ),
+                "not a date",
+                "write dates as year-month-day, such as `2016-11-20`",
+            );
+        }
+        parsed
+    }
+
+    fn participant_row(&mut self, table: &Table, row: &Row) {
+        let file = table.file;
+        let row_ref = self.row_ref(file, row);
+        let Some(participant) =
+            text(row, table.column("participant")).map(|c| c.text.trim().to_string())
+        else {
+            self.report(
+                Code::InconsistentRow,
+                file,
+                row.span,
+                format!("row {} names no participant", row.number),
+                "no participant",
+                "fill in the `participant` column",
+            );
+            return;
+        };
+        if let Some(cell) = text(row, table.column("started_on")) {
+            if let Some(date) = self.date(file, cell, "started_on") {
+                match self.data.starts.get(&participant) {
+                    Some((first, first_row)) if *first != date => {
+                        let mut d = Diagnostic::new(
+                            Code::InconsistentRow,
+                            file,
+                            cell.span,
+                            format!("participant `{participant}` started on {first}, not {date}"),
+                            "a different start date",
+                        )
+                        .with_help("give each participant one start date");
+                        if first_row.file == file {
+                            d = d.with_label(first_row.span, "first start date");
+                        }
+                        self.diagnostics.push(d);
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.data
+                            .starts
+                            .insert(participant.clone(), (date, row_ref));
+                    }
+                }
+            }
+        }
+        let Some(outcome_cell) = text(row, table.column("outcome")) else {
+            if text(row, table.column("started_on")).is_none() {
+                self.report(
+                    Code::InconsistentRow,
+                    file,
+                    row.span,
+                    format!("row {} records neither an outcome nor a start", row.number),
+                    "nothing recorded",
+                    "fill in `outcome` and `achieved_on`, or `started_on`",
+                );
+            }
+            return;
+        };
+        let outcome = outcome_cell.text.trim().to_string();
+        let known: Vec<&str> = self
+            .contract
+            .payments
+            .iter()
+            .filter_map(|p| match &p.mechanism {
+                Mechanism::RateCard(card) => Some(
+                    card.outcomes
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .chain(card.criteria.iter().map(String::as_str)),
+                ),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        if !known.contains(&outcome.as_str()) {
+            let help = match closest_name(&outcome, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use the name of an outcome or criterion of a rate card".to_string(),
+            };
+            self.report(
+                Code::UnknownNameInData,
+                file,
+                outcome_cell.span,
+                format!("`{outcome}` is not an outcome of any rate card"),
+                "unknown outcome",
+                help,
+            );
+            return;
+        }
+        let Some(achieved_cell) = text(row, table.column("achieved_on")) else {
+            self.report(
+                Code::InvalidDateInData,
+                file,
+                outcome_cell.span,
+                format!(
+                    "row {} gives no `achieved_on` date for `{outcome}`",
+                    row.number
+                ),
+                "no date",
+                "fill in the date the outcome was achieved",
+            );
+            return;
+        };
+        let Some(achieved_on) = self.date(file, achieved_cell, "achieved_on") else {
+            return;
+        };
+        let calendar = self.contract.calendar;
+        if achieved_on < calendar.start || achieved_on > calendar.end {
+            self.report(Code::DataOutsideTerm, file, achieved_cell.span, format!("{achieved_on} is outside the term, {} to {}", calendar.start, calendar.end), "outside the term", "outcomes achieved outside the term are not paid; remove the row or correct the date");
+            return;
+        }
+        let key = (participant.clone(), outcome.clone());
+        if let Some(first) = self.seen_events.get(&key).copied() {
+            let mut d = Diagnostic::new(
+                Code::DuplicateRow,
+                file,
+                row.span,
+                format!("participant `{participant}` achieves `{outcome}` twice"),
+                "second row",
+            )
+            .with_help(
+                "an outcome is paid once per participant; keep the first time it was achieved",
+            );
+            if first.file == file {
+                d = d.with_label(first.span, "first row");
+            }
+            self.diagnostics.push(d);
+            return;
+        }
+        self.seen_events.insert(key, row_ref);
+        self.data.events.push(Event {
+            participant,
+            outcome,
+            achieved_on,
+            row: row_ref,
+        });
+    }
+}

@@ -1,0 +1,130 @@
+//! Deductions for breaches: an amount per breach above a tolerance, or a share of the monthly
+//! value, capped, as negative lines.
+
+use rust_decimal::Decimal;
+
+use super::measure;
+use super::{apply_caps, due_date, round, CapTotals, Line, LineKind, Run, Status};
+use crate::check::format_percent;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{DeductAmount, Deduction};
+use crate::syntax::ast::MissingDataRule;
+
+pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
+    let Some(indicator) = run.contract.indicators.get(&deduction.indicator).cloned() else {
+        return;
+    };
+    let calendar = run.calendar();
+    let mut totals = CapTotals::default();
+    for period in calendar.periods(deduction.frequency) {
+        let year = calendar.contract_year_of(period.end);
+        let (due, due_steps) = due_date(period.end, indicator.data_lag, None);
+        let Some(measured) = measure::lookup(run, &indicator.name, &period) else {
+            if !run.data_expected(due) {
+                continue;
+            }
+            if run.contract.missing_data == MissingDataRule::Error {
+                let (file, span) = indicator.defined_at;
+                run.diagnostics.push(
+                    Diagnostic::new(
+                        Code::MissingData,
+                        file,
+                        span,
+                        format!(
+                            "there is no data for `{}` in {}, which deduction `{}` needs",
+                            indicator.name, period.label, deduction.name
+                        ),
+                        "no data for this period",
+                    )
+                    .with_help(format!(
+                        "add a row for `{}` and {} (0 if there were no breaches)",
+                        indicator.name, period.label
+                    )),
+                );
+            }
+            continue;
+        };
+        run.used_rows.extend(measured.rows.iter().map(|o| o.row));
+        let breaches = measured.value;
+        let excess = (breaches - deduction.tolerance).max(Decimal::ZERO);
+        let mut steps = vec![
+            measured.how.clone(),
+            format!(
+                "{} breaches against a tolerance of {}: {} above it",
+                breaches.normalize(),
+                deduction.tolerance.normalize(),
+                excess.normalize()
+            ),
+        ];
+        let count = if deduction.per_breach {
+            excess
+        } else if excess > Decimal::ZERO {
+            Decimal::ONE
+        } else {
+            Decimal::ZERO
+        };
+        let amount = match deduction.amount {
+            DeductAmount::Money(each) => {
+                let amount = each * count;
+                if !amount.is_zero() {
+                    steps.push(format!(
+                        "{} × {} = {}",
+                        count.normalize(),
+                        run.money(each),
+                        run.money(amount)
+                    ));
+                }
+                amount
+            }
+            DeductAmount::ShareOfMonthlyValue(share) => {
+                let monthly = run.contract.value_per_year / Decimal::from(12);
+                let amount = monthly * share / Decimal::ONE_HUNDRED * count;
+                if !amount.is_zero() {
+                    steps.push(format!(
+                        "{} of the monthly value of {} is {}, × {}",
+                        format_percent(share),
+                        run.money(monthly),
+                        run.money(monthly * share / Decimal::ONE_HUNDRED),
+                        count.normalize()
+                    ));
+                }
+                amount
+            }
+        };
+        let rounded = round(run, amount, &mut steps);
+        let capped = apply_caps(
+            run,
+            &deduction.caps,
+            deduction.frequency,
+            year,
+            &mut totals,
+            rounded,
+            &mut steps,
+        );
+        steps.push("deducted from the payments due when the data is available".to_string());
+        steps.extend(due_steps);
+        run.lines.push(Line {
+            payment: deduction.name.clone(),
+            kind: LineKind::Deduction,
+            period: period.label.clone(),
+            period_start: period.start,
+            period_end: period.end,
+            contract_year: year,
+            measured: Some(format!("{} breaches", breaches.normalize())),
+            basis: if excess.is_zero() {
+                "within tolerance".into()
+            } else {
+                format!("{} above tolerance", excess.normalize())
+            },
+            amount: -capped,
+            due,
+            status: if run.status(due) == Status::Due {
+                Status::Due
+            } else {
+                Status::Pending
+            },
+            explanation: steps,
+            rows: measured.rows.iter().map(|o| run.row_name(o.row)).collect(),
+        });
+    }
+}

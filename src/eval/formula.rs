@@ -1,0 +1,665 @@
+//! Payments measured on an indicator: tiers, linear scales, points and improvement. One line
+//! per assessment period; advances and year-end reconciliation where the contract has them.
+
+use rust_decimal::Decimal;
+
+use super::measure::{self, GatewayOutcome, Measured};
+use super::{apply_caps, due_date, period_pot, round, CapTotals, Line, LineKind, Run, Status};
+use crate::calendar::{self, Period};
+use crate::check::{format_percent, format_value, Bound};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{BandPayout, Improvement, ImprovementPays, Indicator, Mechanism, Payment};
+use crate::syntax::ast::{BandSide, ChangeKind, LimitScope, MissingDataRule, Polarity};
+
+/// What a mechanism pays for one period before gateways, caps and rounding.
+struct Worked {
+    amount: Decimal,
+    basis: String,
+    steps: Vec<String>,
+}
+
+pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
+    let Some(indicator) = payment
+        .indicator
+        .as_ref()
+        .and_then(|name| run.contract.indicators.get(name))
+        .cloned()
+    else {
+        return;
+    };
+    let calendar = run.calendar();
+    let mut totals = CapTotals::default();
+    let mut improvements: Vec<Decimal> = Vec::new();
+    let periods = calendar.periods_with_length(payment.frequency);
+    // Pooled improvement needs every period's improvement first.
+    if let Mechanism::Improvement(improvement) = &payment.mechanism {
+        for (period, _) in &periods {
+            if let Some(m) = measure::lookup(run, &indicator.name, period) {
+                if let Some((change, _)) = improvement_of(run, &indicator, improvement, &m) {
+                    improvements.push(change);
+                }
+            }
+        }
+    }
+    let pooled = (!improvements.is_empty())
+        .then(|| improvements.iter().sum::<Decimal>() / Decimal::from(improvements.len()));
+    let mut earned_by_year: std::collections::BTreeMap<u32, Decimal> = Default::default();
+    for (period, whole_days) in &periods {
+        let year = calendar.contract_year_of(period.end);
+        let (due, due_steps) = due_date(period.end, indicator.data_lag, payment.lag);
+        let available = calendar::add(
+            period.end,
+            indicator.data_lag.unwrap_or(crate::syntax::ast::Duration {
+                count: 0,
+                unit: crate::syntax::ast::TimeUnit::Day,
+            }),
+        )
+        .unwrap_or(period.end);
+        let mut line = Line {
+            payment: payment.name.clone(),
+            kind: LineKind::Payment,
+            period: period.label.clone(),
+            period_start: period.start,
+            period_end: period.end,
+            contract_year: year,
+            measured: None,
+            basis: String::new(),
+            amount: Decimal::ZERO,
+            due,
+            status: run.status(due),
+            explanation: Vec::new(),
+            rows: Vec::new(),
+        };
+        let Some(measured) = measure::lookup(run, &indicator.name, period) else {
+            if !run.data_expected(available) {
+                line.status = Status::Pending;
+                line.basis = "awaiting data".into();
+                line.explanation.push(format!(
+                    "the data for {} is expected on {available}, after the as-of date",
+                    period.label
+                ));
+                run.lines.push(line);
+                continue;
+            }
+            match run.contract.missing_data {
+                MissingDataRule::Error => {
+                    let (file, span) = indicator.defined_at;
+                    run.diagnostics.push(
+                        Diagnostic::new(Code::MissingData, file, span, format!("there is no data for `{}` in {}, which payment `{}` needs", indicator.name, period.label, payment.name), "no data for this period")
+                            .with_help(format!("add a row for `{}` and {} to the data, or state `missing data pays nothing` in the contract", indicator.name, period.label)),
+                    );
+                }
+                MissingDataRule::PaysNothing => {
+                    line.basis = "no data".into();
+                    line.explanation.push(format!("there is no data for `{}` in {}; the contract says missing data pays nothing", indicator.name, period.label));
+                    line.explanation.extend(due_steps);
+                    run.lines.push(line);
+                }
+            }
+            continue;
+        };
+        run.used_rows.extend(measured.rows.iter().map(|o| o.row));
+        line.rows = measured.rows.iter().map(|o| run.row_name(o.row)).collect();
+        line.measured = Some(format_value(
+            measured.value.round_dp(4),
+            indicator.unit,
+            run.currency(),
+        ));
+        line.explanation.push(measured.how.clone());
+        let mut steps = Vec::new();
+        let worked = match minimum_denominator(&indicator, &measured) {
+            Some(reason) => Worked {
+                amount: Decimal::ZERO,
+                basis: "not assessed".into(),
+                steps: vec![reason],
+            },
+            None => work(
+                run,
+                payment,
+                &indicator,
+                period,
+                *whole_days,
+                &measured,
+                pooled,
+            ),
+        };
+        line.basis = worked.basis;
+        steps.extend(worked.steps);
+        let mut amount = worked.amount;
+        amount = apply_gateways(run, payment, period, amount, &mut steps);
+        amount = round(run, amount, &mut steps);
+        if payment.advance.is_some() {
+            *earned_by_year.entry(year).or_default() += amount;
+            steps.push(format!(
+                "earned {}; paid through the advances and the year-end reconciliation",
+                run.money(amount)
+            ));
+            amount = Decimal::ZERO;
+        } else {
+            amount = apply_caps(
+                run,
+                &payment.caps,
+                payment.frequency,
+                year,
+                &mut totals,
+                amount,
+                &mut steps,
+            );
+        }
+        line.amount = amount;
+        line.explanation.extend(steps);
+        line.explanation.extend(due_steps);
+        run.lines.push(line);
+    }
+    if let Some((share, frequency)) = payment.advance {
+        advances(run, payment, share, frequency, &earned_by_year, &indicator);
+    }
+    floors(run, payment);
+}
+
+/// A period whose denominator is below the indicator's minimum is not assessed.
+fn minimum_denominator(indicator: &Indicator, measured: &Measured) -> Option<String> {
+    let (minimum, denominator) = (indicator.minimum_denominator?, measured.denominator?);
+    (denominator < minimum).then(|| {
+        format!(
+            "not assessed: the denominator {} is below the minimum of {}, so nothing is paid",
+            denominator.normalize(),
+            minimum.normalize()
+        )
+    })
+}
+
+fn work(
+    run: &Run,
+    payment: &Payment,
+    indicator: &Indicator,
+    period: &Period,
+    whole_days: i64,
+    measured: &Measured,
+    pooled: Option<Decimal>,
+) -> Worked {
+    let value = measured.value;
+    let unit = indicator.unit;
+    let currency = run.currency();
+    let shown = format_value(value.round_dp(4), unit, currency);
+    let pot = period_pot(run, payment, period, whole_days);
+    let pot_amount = pot.as_ref().map(|(p, _)| *p).unwrap_or_default();
+    let mut steps: Vec<String> = pot.iter().map(|(_, words)| words.clone()).collect();
+    let of_pot = |share: Decimal, steps: &mut Vec<String>| {
+        let amount = pot_amount * share / Decimal::ONE_HUNDRED;
+        steps.push(format!(
+            "{} of {} is {}",
+            format_percent(share.round_dp(6)),
+            run.money(pot_amount),
+            run.money(amount)
+        ));
+        amount
+    };
+    match &payment.mechanism {
+        Mechanism::Tiers(bands) => {
+            let Some(band) = find_band(bands, value, run.contract.boundary) else {
+                steps.push(format!("{shown} falls in no band, so nothing is paid"));
+                return Worked {
+                    amount: Decimal::ZERO,
+                    basis: "no band".into(),
+                    steps,
+                };
+            };
+            let (amount, basis) = match band.payout {
+                BandPayout::Nothing => {
+                    steps.push(format!(
+                        "{shown} falls in the band `{}`, which pays nothing",
+                        band.text
+                    ));
+                    (Decimal::ZERO, format!("`{}`: nothing", band.text))
+                }
+                BandPayout::Share(share) => {
+                    steps.push(format!(
+                        "{shown} falls in the band `{}`, which pays {} of the pot",
+                        band.text,
+                        format_percent(share)
+                    ));
+                    (
+                        of_pot(share, &mut steps),
+                        format!("`{}`: {}", band.text, format_percent(share)),
+                    )
+                }
+                BandPayout::Amount(amount) => {
+                    steps.push(format!(
+                        "{shown} falls in the band `{}`, which pays {}",
+                        band.text,
+                        run.money(amount)
+                    ));
+                    (amount, format!("`{}`: {}", band.text, run.money(amount)))
+                }
+                BandPayout::Linear(from, to) => {
+                    let (lo, hi) = (
+                        band.interval.lo.map(|b| b.value),
+                        band.interval.hi.map(|b| b.value),
+                    );
+                    let share = match (lo, hi) {
+                        (Some(lo), Some(hi)) if hi != lo => {
+                            from + (to - from) * (value - lo) / (hi - lo)
+                        }
+                        _ => from,
+                    };
+                    steps.push(format!(
+                        "{shown} falls in the band `{}`, which pays from {} to {} of the pot in proportion: {}",
+                        band.text,
+                        format_percent(from),
+                        format_percent(to),
+                        format_percent(share.round_dp(4))
+                    ));
+                    (
+                        of_pot(share, &mut steps),
+                        format!("`{}`: {}", band.text, format_percent(share.round_dp(2))),
+                    )
+                }
+            };
+            Worked {
+                amount,
+                basis,
+                steps,
+            }
+        }
+        Mechanism::Linear {
+            from,
+            to,
+            pay_from,
+            pay_to,
+        } => {
+            let position = ((value - from) / (to - from)).clamp(Decimal::ZERO, Decimal::ONE);
+            let share = pay_from + (pay_to - pay_from) * position;
+            steps.push(format!(
+                "on the scale from {} (paying {}) to {} (paying {}), {shown} earns {}",
+                format_value(*from, unit, currency),
+                format_percent(*pay_from),
+                format_value(*to, unit, currency),
+                format_percent(*pay_to),
+                format_percent(share.round_dp(4))
+            ));
+            let amount = of_pot(share, &mut steps);
+            Worked {
+                amount,
+                basis: format!("linear: {}", format_percent(share.round_dp(2))),
+                steps,
+            }
+        }
+        Mechanism::Points {
+            points,
+            from,
+            to,
+            price,
+            factors,
+        } => {
+            let position = ((value - from) / (to - from)).clamp(Decimal::ZERO, Decimal::ONE);
+            let earned = points * position;
+            steps.push(format!(
+                "{shown} earns {} of {} points (0 at {}, all at {})",
+                earned.round_dp(4).normalize(),
+                points.normalize(),
+                format_value(*from, unit, currency),
+                format_value(*to, unit, currency)
+            ));
+            let mut amount = earned * price;
+            steps.push(format!(
+                "{} points at {} a point is {}",
+                earned.round_dp(4).normalize(),
+                run.money(*price),
+                run.money(amount)
+            ));
+            for factor in factors {
+                let given = measured
+                    .rows
+                    .iter()
+                    .find_map(|o| o.factors.get(factor))
+                    .copied();
+                let Some(mut factor_value) = given else {
+                    steps.push(format!(
+                        "no `{factor}` was given with the data, so it counts as 1"
+                    ));
+                    continue;
+                };
+                if let Some(places) = run.contract.factor_places {
+                    factor_value = factor_value.round_dp(places);
+                }
+                amount *= factor_value;
+                steps.push(format!(
+                    "times `{factor}` of {} is {}",
+                    factor_value.normalize(),
+                    run.money(amount)
+                ));
+            }
+            Worked {
+                amount,
+                basis: format!("{} points", earned.round_dp(2).normalize()),
+                steps,
+            }
+        }
+        Mechanism::Improvement(improvement) => {
+            let Some((change, words)) = improvement_of(run, indicator, improvement, measured)
+            else {
+                steps
+                    .push("no comparison value was given with the data, so nothing is paid".into());
+                return Worked {
+                    amount: Decimal::ZERO,
+                    basis: "no comparison".into(),
+                    steps,
+                };
+            };
+            steps.push(words);
+            let trigger = improvement.trigger.unwrap_or(Decimal::ZERO);
+            let mut triggered = change >= trigger && change > Decimal::ZERO;
+            let points_word = if improvement.change == ChangeKind::Relative {
+                "%"
+            } else {
+                " points"
+            };
+            if triggered {
+                steps.push(format!(
+                    "the improvement of {}{points_word} meets the trigger of {}{points_word}",
+                    change.round_dp(4).normalize(),
+                    trigger.normalize()
+                ));
+            } else {
+                steps.push(format!("the improvement of {}{points_word} does not meet the trigger of {}{points_word}", change.round_dp(4).normalize(), trigger.normalize()));
+                if let (Some(pooled_trigger), Some(pooled)) = (improvement.pooled_trigger, pooled) {
+                    if pooled >= pooled_trigger {
+                        triggered = true;
+                        steps.push(format!("the pooled improvement over all periods, {}{points_word}, meets the pooled trigger of {}{points_word}", pooled.round_dp(4).normalize(), pooled_trigger.normalize()));
+                    } else {
+                        steps.push(format!("nor does the pooled improvement over all periods, {}{points_word}, meet the pooled trigger of {}{points_word}", pooled.round_dp(4).normalize(), pooled_trigger.normalize()));
+                    }
+                }
+            }
+            if !triggered {
+                return Worked {
+                    amount: Decimal::ZERO,
+                    basis: "not triggered".into(),
+                    steps,
+                };
+            }
+            let amount = match improvement.pays {
+                ImprovementPays::Share(share) => of_pot(share, &mut steps),
+                ImprovementPays::PerPoint(rate) => {
+                    let amount = rate * change;
+                    steps.push(format!(
+                        "{} a point for {} points is {}",
+                        run.money(rate),
+                        change.round_dp(4).normalize(),
+                        run.money(amount)
+                    ));
+                    if pot.is_some() && amount > pot_amount {
+                        steps.push(format!("limited to the pot of {}", run.money(pot_amount)));
+                        pot_amount
+                    } else {
+                        amount
+                    }
+                }
+            };
+            Worked {
+                amount,
+                basis: "improvement".into(),
+                steps,
+            }
+        }
+        Mechanism::RateCard(_) => Worked {
+            amount: Decimal::ZERO,
+            basis: String::new(),
+            steps,
+        },
+    }
+}
+
+/// The improvement for a period, in points (absolute) or percent (relative), positive when
+/// performance got better.
+fn improvement_of(
+    run: &Run,
+    indicator: &Indicator,
+    improvement: &Improvement,
+    measured: &Measured,
+) -> Option<(Decimal, String)> {
+    let (reference, against) = if improvement.against_baseline {
+        (indicator.baseline?, "the baseline")
+    } else {
+        (measured.comparison?, "the comparison group")
+    };
+    let sign = if indicator.polarity == Some(Polarity::Lower) {
+        Decimal::NEGATIVE_ONE
+    } else {
+        Decimal::ONE
+    };
+    let currency = run.currency();
+    let (change, words) = match improvement.change {
+        ChangeKind::Absolute => {
+            let change = (measured.value - reference) * sign;
+            (
+                change,
+                format!(
+                    "against {against} of {}, the improvement is {} points",
+                    format_value(reference, indicator.unit, currency),
+                    change.round_dp(4).normalize()
+                ),
+            )
+        }
+        ChangeKind::Relative => {
+            if reference.is_zero() {
+                return None;
+            }
+            let change = (measured.value - reference) / reference * Decimal::ONE_HUNDRED * sign;
+            (
+                change,
+                format!(
+                    "against {against} of {}, the improvement is {}%",
+                    format_value(reference, indicator.unit, currency),
+                    change.round_dp(4).normalize()
+                ),
+            )
+        }
+    };
+    Some((change, words))
+}
+
+/// The band a value falls in. A value exactly on a threshold two bands share goes to the band
+/// the contract's boundary rule names.
+fn find_band(
+    bands: &[crate::model::Band],
+    value: Decimal,
+    boundary: BandSide,
+) -> Option<&crate::model::Band> {
+    let contains = |lo: Option<Bound>, hi: Option<Bound>| {
+        lo.is_none_or(|b| value > b.value || (b.closed && value == b.value))
+            && hi.is_none_or(|b| value < b.value || (b.closed && value == b.value))
+    };
+    let matching: Vec<&crate::model::Band> = bands
+        .iter()
+        .filter(|b| contains(b.interval.lo, b.interval.hi))
+        .collect();
+    let by_lower = |b: &&crate::model::Band| b.interval.lo.map(|l| l.value);
+    match boundary {
+        BandSide::Higher => matching.into_iter().max_by_key(by_lower),
+        BandSide::Lower => matching.into_iter().min_by_key(by_lower),
+    }
+}
+
+fn apply_gateways(
+    run: &mut Run,
+    payment: &Payment,
+    period: &Period,
+    mut amount: Decimal,
+    steps: &mut Vec<String>,
+) -> Decimal {
+    let gateways: Vec<crate::model::Gateway> = run
+        .contract
+        .gateways
+        .iter()
+        .filter(|g| {
+            g.applies_to
+                .as_ref()
+                .is_none_or(|names| names.contains(&payment.name))
+        })
+        .cloned()
+        .collect();
+    for gateway in gateways {
+        match measure::gateway(run, &gateway, period) {
+            GatewayOutcome::Passed(why) => {
+                steps.push(format!("gateway `{}` passed: {why}", gateway.name))
+            }
+            GatewayOutcome::Failed(why) => {
+                let withheld = amount * gateway.withholds / Decimal::ONE_HUNDRED;
+                steps.push(format!(
+                    "gateway `{}` failed: {why}; {} of the payment is withheld ({})",
+                    gateway.name,
+                    format_percent(gateway.withholds),
+                    run.money(withheld)
+                ));
+                amount -= withheld;
+            }
+            GatewayOutcome::Missing(what) => {
+                steps.push(format!(
+                    "gateway `{}` cannot be decided: there is no data for {what}, so it fails",
+                    gateway.name
+                ));
+                if run.contract.missing_data == MissingDataRule::Error {
+                    let indicator = run
+                        .contract
+                        .indicators
+                        .values()
+                        .find(|i| what.contains(&format!("`{}`", i.name)));
+                    if let Some((file, span)) = indicator.map(|i| i.defined_at) {
+                        run.diagnostics.push(
+                            Diagnostic::new(Code::MissingData, file, span, format!("there is no data for {what}, which gateway `{}` needs", gateway.name), "no data for this period")
+                                .with_help("add the row to the data, or state `missing data pays nothing` in the contract"),
+                        );
+                    }
+                }
+                amount -= amount * gateway.withholds / Decimal::ONE_HUNDRED;
+            }
+        }
+    }
+    amount
+}
+
+/// Advances paid during each contract year and the reconciliation at its end.
+fn advances(
+    run: &mut Run,
+    payment: &Payment,
+    share: Decimal,
+    frequency: crate::syntax::ast::Frequency,
+    earned: &std::collections::BTreeMap<u32, Decimal>,
+    indicator: &Indicator,
+) {
+    let calendar = run.calendar();
+    let Some(pots) = payment.pot_per_year.clone() else {
+        return;
+    };
+    let mut advanced: std::collections::BTreeMap<u32, Decimal> = Default::default();
+    for (period, _) in calendar.periods_with_length(frequency) {
+        let year = calendar.contract_year_of(period.end);
+        let Some(pot_year) = pots.get(year as usize - 1).copied() else {
+            continue;
+        };
+        let per_year = Decimal::from(12 / calendar::frequency_months(frequency));
+        let mut steps = vec![format!(
+            "an advance of {} of the year's pot of {}, paid in {} instalments: {}",
+            format_percent(share),
+            run.money(pot_year),
+            per_year,
+            run.money(pot_year * share / Decimal::ONE_HUNDRED / per_year)
+        )];
+        let amount = round(
+            run,
+            pot_year * share / Decimal::ONE_HUNDRED / per_year,
+            &mut steps,
+        );
+        *advanced.entry(year).or_default() += amount;
+        steps.push(format!(
+            "advances are due at the start of each period, on {}",
+            period.start
+        ));
+        run.lines.push(Line {
+            payment: payment.name.clone(),
+            kind: crate::eval::LineKind::Advance,
+            period: period.label.clone(),
+            period_start: period.start,
+            period_end: period.end,
+            contract_year: year,
+            measured: None,
+            basis: format!("advance {}", format_percent(share)),
+            amount,
+            due: period.start,
+            status: run.status(period.start),
+            explanation: steps,
+            rows: Vec::new(),
+        });
+    }
+    for year in 1..=calendar.contract_years() {
+        let Some((start, end)) = calendar.contract_year(year) else {
+            continue;
+        };
+        let end = end.min(calendar.end);
+        let earned_year = earned.get(&year).copied().unwrap_or_default();
+        let advanced_year = advanced.get(&year).copied().unwrap_or_default();
+        let (due, due_steps) = due_date(end, indicator.data_lag, payment.lag);
+        let mut steps = vec![format!(
+            "earned {} in contract year {year}, less {} paid in advances",
+            run.money(earned_year),
+            run.money(advanced_year)
+        )];
+        steps.extend(due_steps);
+        run.lines.push(Line {
+            payment: payment.name.clone(),
+            kind: LineKind::Reconciliation,
+            period: format!("year {year}"),
+            period_start: start,
+            period_end: end,
+            contract_year: year,
+            measured: None,
+            basis: "year-end reconciliation".into(),
+            amount: earned_year - advanced_year,
+            due,
+            status: run.status(due),
+            explanation: steps,
+            rows: Vec::new(),
+        });
+    }
+}
+
+/// A yearly floor tops the year's lines up to the floor, in a line of its own.
+fn floors(run: &mut Run, payment: &Payment) {
+    let calendar = run.calendar();
+    for (scope, floor) in &payment.floors {
+        if *scope != LimitScope::Year {
+            continue;
+        }
+        for year in 1..=calendar.contract_years() {
+            let paid: Decimal = run
+                .lines
+                .iter()
+                .filter(|l| l.payment == payment.name && l.contract_year == year)
+                .map(|l| l.amount)
+                .sum();
+            let Some(last) = run
+                .lines
+                .iter()
+                .filter(|l| l.payment == payment.name && l.contract_year == year)
+                .max_by_key(|l| l.period_end)
+                .cloned()
+            else {
+                continue;
+            };
+            if paid >= *floor || last.status == Status::Pending && run.options.as_of.is_some() {
+                continue;
+            }
+            run.lines.push(Line {
+                kind: LineKind::Floor,
+                measured: None,
+                basis: format!("floor {} per year", run.money(*floor)),
+                amount: *floor - paid,
+                explanation: vec![format!("{} was earned in contract year {year}, below the floor of {}: the difference is paid with the last period", run.money(paid), run.money(*floor))],
+                rows: Vec::new(),
+                ..last
+            });
+        }
+    }
+}

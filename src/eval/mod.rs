@@ -1,0 +1,519 @@
+//! Evaluation: a resolved contract and its checked data in, a payment schedule out, every line
+//! with the ordered steps that produced its amount. The order is documented in
+//! docs/evaluation.md: measured value, mechanism, factors, gateways, caps, rounding, due date.
+
+mod deductions;
+mod formula;
+mod measure;
+mod rate_card;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::calendar::{self, Calendar, Period};
+use crate::check::format_money;
+use crate::data::{Dataset, RowRef};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Contract, Mechanism, Payment};
+use crate::syntax::ast::{CurrencyCode, Duration, Frequency, LagFrom, LimitScope};
+
+/// Choices for one evaluation.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Only what is due by this date counts as due; the rest is pending. Without it, the
+    /// whole term is evaluated and every period must have its data.
+    pub as_of: Option<Date>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineKind {
+    Payment,
+    Deduction,
+    Advance,
+    Reconciliation,
+    Floor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Due on or before the as-of date (or no as-of date was given).
+    Due,
+    /// Falls due after the as-of date, or awaits data.
+    Pending,
+}
+
+/// One line of the schedule: what one payment owes for one period, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Line {
+    pub payment: String,
+    pub kind: LineKind,
+    pub period: String,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub contract_year: u32,
+    /// The measured value as written, such as `86.5%`, where there is one.
+    pub measured: Option<String>,
+    /// The band or formula applied, in a few words.
+    pub basis: String,
+    #[serde(serialize_with = "decimal_string")]
+    pub amount: Decimal,
+    pub due: Date,
+    pub status: Status,
+    /// The ordered steps that produced the amount and the due date.
+    pub explanation: Vec<String>,
+    /// The data rows used, as `file:row`.
+    pub rows: Vec<String>,
+}
+
+/// The payment schedule.
+#[derive(Clone, Debug, Serialize)]
+pub struct Schedule {
+    pub contract: String,
+    pub currency: &'static str,
+    pub as_of: Option<Date>,
+    pub lines: Vec<Line>,
+    /// Totals per contract year, year 1 first.
+    pub years: Vec<YearTotal>,
+    #[serde(serialize_with = "decimal_string")]
+    pub total: Decimal,
+    #[serde(serialize_with = "decimal_string")]
+    pub total_due: Decimal,
+    #[serde(serialize_with = "decimal_string")]
+    pub total_pending: Decimal,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct YearTotal {
+    pub contract_year: u32,
+    pub start: Date,
+    pub end: Date,
+    #[serde(serialize_with = "decimal_string")]
+    pub total: Decimal,
+}
+
+/// Money as a decimal string with pence: `570000.00`.
+fn decimal_string<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&money_string(*value))
+}
+
+/// An amount as a plain decimal string with two places, for JSON and CSV.
+pub fn money_string(value: Decimal) -> String {
+    let mut value = value.round_dp(2);
+    value.rescale(2);
+    value.to_string()
+}
+
+/// Evaluates a contract against its data. Problems found while evaluating (missing data for a
+/// period that is due) are returned as diagnostics; the schedule is meaningful only without errors.
+pub fn evaluate(
+    contract: &Contract,
+    data: &Dataset,
+    options: Options,
+) -> (Schedule, Vec<Diagnostic>) {
+    let mut run = Run {
+        contract,
+        data,
+        options,
+        lines: Vec::new(),
+        diagnostics: Vec::new(),
+        used_rows: Vec::new(),
+    };
+    for payment in &contract.payments {
+        match &payment.mechanism {
+            Mechanism::RateCard(card) => rate_card::evaluate(&mut run, payment, card),
+            _ => formula::evaluate(&mut run, payment),
+        }
+    }
+    for deduction in &contract.deductions {
+        deductions::evaluate(&mut run, deduction);
+    }
+    run.report_unused_rows();
+    let Run {
+        mut lines,
+        diagnostics,
+        ..
+    } = run;
+    lines.sort_by(|a, b| {
+        (a.period_end, a.period_start, &a.payment, a.kind as u8).cmp(&(
+            b.period_end,
+            b.period_start,
+            &b.payment,
+            b.kind as u8,
+        ))
+    });
+    let schedule = summarise(contract, options, lines);
+    (schedule, diagnostics)
+}
+
+fn summarise(contract: &Contract, options: Options, lines: Vec<Line>) -> Schedule {
+    let calendar = contract.calendar;
+    let years = (1..=calendar.contract_years())
+        .filter_map(|year| {
+            let (start, end) = calendar.contract_year(year)?;
+            let total = lines
+                .iter()
+                .filter(|l| l.contract_year == year)
+                .map(|l| l.amount)
+                .sum();
+            Some(YearTotal {
+                contract_year: year,
+                start,
+                end: end.min(calendar.end),
+                total,
+            })
+        })
+        .collect();
+    let total = lines.iter().map(|l| l.amount).sum();
+    let total_due = lines
+        .iter()
+        .filter(|l| l.status == Status::Due)
+        .map(|l| l.amount)
+        .sum();
+    let total_pending = lines
+        .iter()
+        .filter(|l| l.status == Status::Pending)
+        .map(|l| l.amount)
+        .sum();
+    Schedule {
+        contract: contract.title.clone(),
+        currency: contract.currency.code(),
+        as_of: options.as_of,
+        lines,
+        years,
+        total,
+        total_due,
+        total_pending,
+    }
+}
+
+/// The state of one evaluation.
+pub(crate) struct Run<'a> {
+    pub contract: &'a Contract,
+    pub data: &'a Dataset,
+    pub options: Options,
+    pub lines: Vec<Line>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Rows some line used.
+    pub used_rows: Vec<RowRef>,
+}
+
+impl Run<'_> {
+    pub fn calendar(&self) -> Calendar {
+        self.contract.calendar
+    }
+
+    pub fn money(&self, amount: Decimal) -> String {
+        format_money(amount, self.contract.currency)
+    }
+
+    pub fn currency(&self) -> CurrencyCode {
+        self.contract.currency
+    }
+
+    /// Whether the data for a period can be expected by the as-of date.
+    pub fn data_expected(&self, available: Date) -> bool {
+        self.options.as_of.is_none_or(|as_of| available <= as_of)
+    }
+
+    pub fn status(&self, due: Date) -> Status {
+        match self.options.as_of {
+            Some(as_of) if due > as_of => Status::Pending,
+            _ => Status::Due,
+        }
+    }
+
+    /// `file:line` for explanations, as an editor shows it.
+    pub fn row_name(&self, row: RowRef) -> String {
+        let file = self
+            .data
+            .file_names
+            .get(&row.file)
+            .map(String::as_str)
+            .unwrap_or("data");
+        format!("{file}:{}", row.line)
+    }
+
+    fn report_unused_rows(&mut self) {
+        let monitored: Vec<&str> = self
+            .contract
+            .indicators
+            .values()
+            .filter(|i| i.reporting_only)
+            .map(|i| i.name.as_str())
+            .collect();
+        for observation in &self.data.observations {
+            if monitored.contains(&observation.indicator.as_str())
+                || self.used_rows.contains(&observation.row)
+            {
+                continue;
+            }
+            self.diagnostics.push(
+                Diagnostic::new(
+                    crate::diagnostic::Code::UnusedDataRow,
+                    observation.row.file,
+                    observation.row.span,
+                    format!("the row for `{}` in {} is not used by any payment, gateway or deduction", observation.indicator, observation.period.label),
+                    "not used",
+                )
+                .with_help("check the period against how often the payments are assessed, or remove the row"),
+            );
+        }
+    }
+}
+
+/// How a payment line falls due: period end, plus the data lag when paid after data, plus the
+/// payment lag. Returns the date and the steps in words.
+pub(crate) fn due_date(
+    period_end: Date,
+    data_lag: Option<Duration>,
+    lag: Option<(Duration, LagFrom)>,
+) -> (Date, Vec<String>) {
+    let mut due = period_end;
+    let mut steps = vec![format!("the period ends on {period_end}")];
+    let after_data = lag.is_none_or(|(_, from)| from == LagFrom::Data);
+    if let (Some(data_lag), true) = (data_lag, after_data) {
+        if let Some(next) = calendar::add(due, data_lag) {
+            due = next;
+            steps.push(format!(
+                "its data is available {} later, on {due}",
+                duration_words(data_lag)
+            ));
+        }
+    }
+    match lag {
+        Some((length, from)) => {
+            if let Some(next) = calendar::add(due, length) {
+                due = next;
+                let after = if from == LagFrom::Data {
+                    "after the data"
+                } else {
+                    "after the period ends"
+                };
+                steps.push(format!(
+                    "payment is due {} {after}, on {due}",
+                    duration_words(length)
+                ));
+            }
+        }
+        None => steps.push(format!(
+            "payment is due when the data is available, on {due}"
+        )),
+    }
+    (due, steps)
+}
+
+pub(crate) fn duration_words(duration: Duration) -> String {
+    use crate::syntax::ast::TimeUnit;
+    let unit = match duration.unit {
+        TimeUnit::Day => "day",
+        TimeUnit::Week => "week",
+        TimeUnit::Month => "month",
+        TimeUnit::Year => "year",
+    };
+    format!(
+        "{} {unit}{}",
+        duration.count,
+        if duration.count == 1 { "" } else { "s" }
+    )
+}
+
+/// Running totals for caps over a year and over the term.
+#[derive(Default)]
+pub(crate) struct CapTotals {
+    by_year: std::collections::HashMap<u32, Decimal>,
+    term: Decimal,
+}
+
+/// Applies the caps of a payment to a rounded amount for one period, adding a step for each
+/// cap that bites. Caps per period apply first, then per year, then over the term.
+pub(crate) fn apply_caps(
+    run: &Run,
+    caps: &[(LimitScope, Decimal)],
+    frequency: Frequency,
+    year: u32,
+    totals: &mut CapTotals,
+    mut amount: Decimal,
+    steps: &mut Vec<String>,
+) -> Decimal {
+    for (scope, cap) in caps {
+        let applies = match scope {
+            LimitScope::Period => true,
+            LimitScope::Month => frequency == Frequency::Monthly,
+            LimitScope::Quarter => frequency == Frequency::Quarterly,
+            _ => false,
+        };
+        if applies && amount > *cap {
+            steps.push(format!(
+                "capped at {} {}: {} becomes {}",
+                run.money(*cap),
+                scope.words(),
+                run.money(amount),
+                run.money(*cap)
+            ));
+            amount = *cap;
+        }
+    }
+    let so_far = totals.by_year.get(&year).copied().unwrap_or_default();
+    for (scope, cap) in caps {
+        let (paid, label) = match scope {
+            LimitScope::Year => (so_far, "this contract year"),
+            LimitScope::Term => (totals.term, "the term"),
+            _ => continue,
+        };
+        let room = (*cap - paid).max(Decimal::ZERO);
+        if amount > room {
+            steps.push(format!(
+                "capped at {} {}: {} already paid in {label}, so {} becomes {}",
+                run.money(*cap),
+                scope.words(),
+                run.money(paid),
+                run.money(amount),
+                run.money(room)
+            ));
+            amount = room;
+        }
+    }
+    *totals.by_year.entry(year).or_default() += amount;
+    totals.term += amount;
+    amount
+}
+
+/// Rounds per the contract's rule, with a step when rounding changes the amount.
+pub(crate) fn round(run: &Run, amount: Decimal, steps: &mut Vec<String>) -> Decimal {
+    let rounded = run.contract.rounding.apply(amount);
+    if rounded != amount {
+        steps.push(format!(
+            "{} {} gives {}",
+            amount.normalize(),
+            run.contract.rounding.words(),
+            run.money(rounded)
+        ));
+    }
+    rounded
+}
+
+/// The pot of one assessment period: the contract year's pot divided among its periods, pro-rated
+/// by days for a part period at either end of the term.
+pub(crate) fn period_pot(
+    run: &Run,
+    payment: &Payment,
+    period: &Period,
+    whole_days: i64,
+) -> Option<(Decimal, String)> {
+    let pots = payment.pot_per_year.as_ref()?;
+    let year = run.calendar().contract_year_of(period.end);
+    let pot_year = *pots.get(year as usize - 1).or(pots.last())?;
+    let per_year = Decimal::from(12 / calendar::frequency_months(payment.frequency));
+    let mut pot = pot_year / per_year;
+    let mut words = format!(
+        "the pot for contract year {year} is {}, so one {} is {}",
+        run.money(pot_year),
+        period_noun(payment.frequency),
+        run.money(pot)
+    );
+    let days = period.days();
+    if days < whole_days {
+        pot = pot * Decimal::from(days) / Decimal::from(whole_days);
+        words.push_str(&format!(
+            "; {} covers {days} of its {whole_days} days, so its pot is {}",
+            period.label,
+            run.money(pot)
+        ));
+    }
+    Some((pot, words))
+}
+
+pub(crate) fn period_noun(frequency: Frequency) -> &'static str {
+    match frequency {
+        Frequency::Monthly => "month",
+        Frequency::Quarterly => "quarter",
+        Frequency::Annually => "fiscal year",
+        Frequency::AnnuallyByContractYear => "contract year",
+    }
+}
+
+/// The result of evaluating files: every diagnostic (contract and data) and, when there were
+/// no errors, the schedule.
+pub struct Evaluation {
+    pub diagnostics: Vec<Diagnostic>,
+    pub schedule: Option<Schedule>,
+}
+
+/// The data files for a contract when none are named: `data/NAME.csv` (or `.json`) beside the
+/// contract, and files whose names start with `NAME-` or `NAME_` there, in name order.
+pub fn default_data_files(contract: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Some(stem) = contract.file_stem().and_then(|s| s.to_str()) else {
+        return Vec::new();
+    };
+    let dir = contract
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("data");
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let ext_ok = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "csv" | "json"));
+            let name = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            ext_ok
+                && (name == stem
+                    || name.starts_with(&format!("{stem}-"))
+                    || name.starts_with(&format!("{stem}_")))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Loads and checks a contract, reads and checks its data, and evaluates it. I/O errors on the
+/// named files are returned as errors; everything else becomes diagnostics.
+pub fn evaluate_files(
+    contract: &std::path::Path,
+    data: &[std::path::PathBuf],
+    options: Options,
+    sources: &mut crate::source::Sources,
+) -> std::io::Result<Evaluation> {
+    let workspace = crate::load::load(contract, sources)?;
+    let analysis = crate::check::analyse(&workspace, sources);
+    let mut diagnostics = analysis.diagnostics;
+    let Some(model) = analysis.contract else {
+        return Ok(Evaluation {
+            diagnostics,
+            schedule: None,
+        });
+    };
+    let mut files = Vec::new();
+    for path in data {
+        files.push(crate::data::read(path, sources).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("{}: {}", path.display(), crate::load::plain_io_error(&e)),
+            )
+        })?);
+    }
+    let (dataset, data_diagnostics) = crate::data::validate(&files, sources, &model);
+    diagnostics.extend(data_diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        crate::diagnostic::sort(&mut diagnostics);
+        return Ok(Evaluation {
+            diagnostics,
+            schedule: None,
+        });
+    }
+    let (schedule, eval_diagnostics) = evaluate(&model, &dataset, options);
+    diagnostics.extend(eval_diagnostics);
+    crate::diagnostic::sort(&mut diagnostics);
+    let schedule = (!diagnostics.iter().any(Diagnostic::is_error)).then_some(schedule);
+    Ok(Evaluation {
+        diagnostics,
+        schedule,
+    })
+}

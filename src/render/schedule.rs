@@ -1,0 +1,251 @@
+//! Payment schedules for people (an aligned table) and machines (JSON, CSV).
+
+use rust_decimal::Decimal;
+
+use crate::check::format_number;
+use crate::eval::{LineKind, Schedule, Status};
+
+/// The output formats of `obc eval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScheduleFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+pub fn render(schedule: &Schedule, format: ScheduleFormat) -> String {
+    match format {
+        ScheduleFormat::Table => table(schedule),
+        ScheduleFormat::Json => {
+            let mut out = serde_json::to_string_pretty(schedule).unwrap_or_default();
+            out.push('\n');
+            out
+        }
+        ScheduleFormat::Csv => csv(schedule),
+    }
+}
+
+/// Money with pence always shown, as a finance team reads it: `£570,000.00`.
+fn money(amount: Decimal, symbol: &str) -> String {
+    let rounded = amount.round_dp(2);
+    let text = format_number(rounded.abs());
+    let text = match text.split_once('.') {
+        Some((whole, pence)) => format!("{whole}.{pence:0<2}"),
+        None => format!("{text}.00"),
+    };
+    if rounded.is_sign_negative() && !rounded.is_zero() {
+        format!("-{symbol}{text}")
+    } else {
+        format!("{symbol}{text}")
+    }
+}
+
+fn symbol(currency: &str) -> &'static str {
+    match currency {
+        "EUR" => "€",
+        "USD" => "$",
+        _ => "£",
+    }
+}
+
+fn kind_word(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Payment => "",
+        LineKind::Deduction => " (deduction)",
+        LineKind::Advance => " (advance)",
+        LineKind::Reconciliation => " (reconciliation)",
+        LineKind::Floor => " (floor)",
+    }
+}
+
+fn table(schedule: &Schedule) -> String {
+    let symbol = symbol(schedule.currency);
+    let show_status = schedule.as_of.is_some();
+    let mut header = vec!["Payment", "Period", "Measured", "Basis", "Amount", "Due"];
+    if show_status {
+        header.push("Status");
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for year in &schedule.years {
+        let lines: Vec<_> = schedule
+            .lines
+            .iter()
+            .filter(|l| l.contract_year == year.contract_year)
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        for line in lines {
+            let mut row = vec![
+                format!("{}{}", line.payment, kind_word(line.kind)),
+                line.period.clone(),
+                line.measured.clone().unwrap_or_default(),
+                line.basis.replace('`', ""),
+                money(line.amount, symbol),
+                line.due.to_string(),
+            ];
+            if show_status {
+                row.push(match line.status {
+                    Status::Due => "due".into(),
+                    Status::Pending => "pending".into(),
+                });
+            }
+            rows.push(row);
+        }
+        let mut row = vec![
+            format!(
+                "Contract year {} ({} to {})",
+                year.contract_year, year.start, year.end
+            ),
+            String::new(),
+            String::new(),
+            String::new(),
+            money(year.total, symbol),
+            String::new(),
+        ];
+        if show_status {
+            row.push(String::new());
+        }
+        rows.push(row);
+    }
+    let is_subtotal = |row: &Vec<String>| row[0].starts_with("Contract year ") && row[1].is_empty();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .filter(|r| i == 4 || !is_subtotal(r))
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let right = |i: usize| i == 4;
+    let format_row = |cells: &[String]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = widths[i].saturating_sub(c.chars().count());
+                if right(i) {
+                    format!("{}{c}", " ".repeat(pad))
+                } else {
+                    format!("{c}{}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    let rule: String = "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1));
+    let mut out = format!(
+        "{}: payment schedule ({})\n",
+        schedule.contract, schedule.currency
+    );
+    if let Some(as_of) = schedule.as_of {
+        out.push_str(&format!("as of {as_of}\n"));
+    }
+    out.push('\n');
+    out.push_str(&format_row(
+        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    ));
+    out.push('\n');
+    out.push_str(&rule);
+    out.push('\n');
+    for row in &rows {
+        let subtotal = is_subtotal(row);
+        let text = if subtotal {
+            // The label spans the first columns; the amount stays in its column.
+            let label_width = widths[..4].iter().sum::<usize>() + 6;
+            let amount = &row[4];
+            format!(
+                "{:<label_width$}  {:>width$}",
+                row[0],
+                amount,
+                width = widths[4]
+            )
+        } else {
+            format_row(row)
+        };
+        out.push_str(&text);
+        out.push('\n');
+        if subtotal {
+            out.push('\n');
+        }
+    }
+    out.push_str(&rule);
+    out.push('\n');
+    let label_width = widths[..4].iter().sum::<usize>() + 6;
+    let mut total = |label: &str, amount: Decimal| {
+        out.push_str(&format!(
+            "{label:<label_width$}  {:>width$}\n",
+            money(amount, symbol),
+            width = widths[4]
+        ));
+    };
+    if show_status {
+        total("Due", schedule.total_due);
+        total("Pending", schedule.total_pending);
+    }
+    total("Total", schedule.total);
+    out
+}
+
+fn csv(schedule: &Schedule) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "payment",
+        "kind",
+        "period",
+        "period_start",
+        "period_end",
+        "contract_year",
+        "measured",
+        "basis",
+        "amount",
+        "due",
+        "status",
+        "explanation",
+        "rows",
+    ];
+    let _ = writer.write_record(header);
+    for line in &schedule.lines {
+        let kind = match line.kind {
+            LineKind::Payment => "payment",
+            LineKind::Deduction => "deduction",
+            LineKind::Advance => "advance",
+            LineKind::Reconciliation => "reconciliation",
+            LineKind::Floor => "floor",
+        };
+        let status = match line.status {
+            Status::Due => "due",
+            Status::Pending => "pending",
+        };
+        let _ = writer.write_record([
+            line.payment.as_str(),
+            kind,
+            &line.period,
+            &line.period_start.to_string(),
+            &line.period_end.to_string(),
+            &line.contract_year.to_string(),
+            line.measured.as_deref().unwrap_or_default(),
+            &line.basis,
+            &crate::eval::money_string(line.amount),
+            &line.due.to_string(),
+            status,
+            &line.explanation.join(" | "),
+            &line.rows.join(" "),
+        ]);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_always_shows_pence() {
+        assert_eq!(money(Decimal::from(570_000), "£"), "£570,000.00");
+        assert_eq!(money(Decimal::new(-12345, 1), "£"), "-£1,234.50");
+        assert_eq!(money(Decimal::new(1, 2), "€"), "€0.01");
+    }
+}
