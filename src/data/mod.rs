@@ -3,6 +3,7 @@
 //! cell; nothing is dropped silently. Rows that pass are kept with a reference to where they
 //! came from, so each payment line can cite the rows it used.
 
+mod excel;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -65,8 +66,19 @@ pub struct Dataset {
     pub starts: HashMap<String, (Date, RowRef)>,
 }
 
-/// Reads a data file (CSV or JSON text) into the sources, so its cells can be pointed at.
+/// Reads a data file into the sources, so its cells can be pointed at. CSV and JSON are kept as
+/// they are. An Excel workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`) is read with calamine and its
+/// sheet (the first, or the one named after `#`: `outcomes.xlsx#Quarterly`) is written out as
+/// CSV text, one line per sheet row, so problems are reported at the sheet's row and cell.
 pub fn read(path: &Path, sources: &mut Sources) -> std::io::Result<FileId> {
+    if let Some((workbook, sheet)) = spreadsheet(path) {
+        let text = excel::sheet_as_csv(&workbook, sheet.as_deref())?;
+        let name = match &sheet {
+            Some(sheet) => format!("{}#{sheet}", workbook.display()),
+            None => workbook.display().to_string(),
+        };
+        return Ok(sources.add(SourceFile::new(name, text)));
+    }
     let bytes = std::fs::read(path)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
@@ -76,6 +88,18 @@ pub fn read(path: &Path, sources: &mut Sources) -> std::io::Result<FileId> {
         )
     })?;
     Ok(sources.add(SourceFile::new(path.display().to_string(), text)))
+}
+
+/// A workbook path and the sheet named after `#`, when `path` names a spreadsheet.
+fn spreadsheet(path: &Path) -> Option<(std::path::PathBuf, Option<String>)> {
+    let text = path.to_str()?;
+    let (file, sheet) = match text.rsplit_once('#') {
+        Some((file, sheet)) if !path.exists() => (file, Some(sheet.to_string())),
+        _ => (text, None),
+    };
+    let extension = Path::new(file).extension()?.to_str()?.to_ascii_lowercase();
+    matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+        .then(|| (std::path::PathBuf::from(file), sheet))
 }
 
 /// Reads and checks every data file against the contract.

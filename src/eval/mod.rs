@@ -9,6 +9,7 @@ mod rate_card;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::calendar::{self, Calendar, Period};
@@ -26,7 +27,8 @@ pub struct Options {
     pub as_of: Option<Date>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// What a line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LineKind {
     Payment,
@@ -36,7 +38,8 @@ pub enum LineKind {
     Floor,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// Whether a line is due by the as-of date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Due on or before the as-of date (or no as-of date was given).
@@ -46,12 +49,14 @@ pub enum Status {
 }
 
 /// One line of the schedule: what one payment owes for one period, and why.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Line {
     pub payment: String,
     pub kind: LineKind,
     pub period: String,
+    #[schemars(with = "IsoDate")]
     pub period_start: Date,
+    #[schemars(with = "IsoDate")]
     pub period_end: Date,
     pub contract_year: u32,
     /// The measured value as written, such as `86.5%`, where there is one.
@@ -59,7 +64,9 @@ pub struct Line {
     /// The band or formula applied, in a few words.
     pub basis: String,
     #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
     pub amount: Decimal,
+    #[schemars(with = "IsoDate")]
     pub due: Date,
     pub status: Status,
     /// The ordered steps that produced the amount and the due date.
@@ -68,30 +75,59 @@ pub struct Line {
     pub rows: Vec<String>,
 }
 
-/// The payment schedule.
-#[derive(Clone, Debug, Serialize)]
+/// The payment schedule that `obc eval --format json` writes.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[schemars(title = "obc payment schedule")]
 pub struct Schedule {
     pub contract: String,
     pub currency: &'static str,
+    #[schemars(with = "Option<IsoDate>")]
     pub as_of: Option<Date>,
     pub lines: Vec<Line>,
     /// Totals per contract year, year 1 first.
     pub years: Vec<YearTotal>,
     #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
     pub total: Decimal,
     #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
     pub total_due: Decimal,
     #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
     pub total_pending: Decimal,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// The total of the lines of one contract year.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct YearTotal {
     pub contract_year: u32,
+    #[schemars(with = "IsoDate")]
     pub start: Date,
+    #[schemars(with = "IsoDate")]
     pub end: Date,
     #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
     pub total: Decimal,
+}
+
+/// A date written `YYYY-MM-DD`, as the schema describes it.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)]
+struct IsoDate(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] String);
+
+/// An amount of money as a decimal string with two places, such as `570000.00` or `-250.00`.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)]
+struct DecimalString(#[schemars(regex(pattern = r"^-?\d+\.\d{2}$"))] String);
+
+/// The JSON Schema of `obc eval --format json`, as committed in docs/schema/schedule.schema.json.
+pub fn schedule_schema() -> String {
+    let schema = schemars::schema_for!(Schedule);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// Money as a decimal string with pence: `570000.00`.
@@ -442,8 +478,8 @@ pub struct Evaluation {
     pub schedule: Option<Schedule>,
 }
 
-/// The data files for a contract when none are named: `data/NAME.csv` (or `.json`) beside the
-/// contract, and files whose names start with `NAME-` or `NAME_` there, in name order.
+/// The data files for a contract when none are named: `data/NAME.csv` (or `.json`, `.xlsx`)
+/// beside the contract, and files whose names start with `NAME-` or `NAME_` there, in name order.
 pub fn default_data_files(contract: &std::path::Path) -> Vec<std::path::PathBuf> {
     let Some(stem) = contract.file_stem().and_then(|s| s.to_str()) else {
         return Vec::new();
@@ -458,10 +494,12 @@ pub fn default_data_files(contract: &std::path::Path) -> Vec<std::path::PathBuf>
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            let ext_ok = p
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "csv" | "json"));
+            let ext_ok = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "csv" | "json" | "xlsx" | "xlsm" | "xls" | "ods"
+                )
+            });
             let name = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
             ext_ok
                 && (name == stem
