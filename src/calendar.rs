@@ -24,6 +24,19 @@ pub fn add(date: Date, duration: Duration) -> Option<Date> {
     date.checked_add(span).ok()
 }
 
+/// `date` plus a duration, where a month end plus whole months or years stays a month end
+/// when `keep_month_ends` is set (30 November + 3 months = 28 or 29 February either way;
+/// 28 February + 1 month = 31 March with the rule, 28 March without).
+pub fn add_months_rule(date: Date, duration: Duration, keep_month_ends: bool) -> Option<Date> {
+    let added = add(date, duration)?;
+    let whole_months = matches!(duration.unit, TimeUnit::Month | TimeUnit::Year);
+    if keep_month_ends && whole_months && date == date.last_of_month() {
+        Some(added.last_of_month())
+    } else {
+        Some(added)
+    }
+}
+
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     from.until(to)
@@ -399,6 +412,26 @@ mod tests {
         assert_eq!(quarters[0].start, d(2016, 5, 15));
         assert_eq!(quarters[0].label, "2016/17 Q1");
         assert_eq!(quarters.last().map(|p| p.end), Some(d(2017, 5, 14)));
+    }
+
+    #[test]
+    fn month_ends_can_stay_month_ends() {
+        let one_month = Duration {
+            count: 1,
+            unit: TimeUnit::Month,
+        };
+        assert_eq!(
+            add_months_rule(d(2017, 2, 28), one_month, true),
+            Some(d(2017, 3, 31))
+        );
+        assert_eq!(
+            add_months_rule(d(2017, 2, 28), one_month, false),
+            Some(d(2017, 3, 28))
+        );
+        assert_eq!(
+            add_months_rule(d(2017, 2, 27), one_month, true),
+            Some(d(2017, 3, 27))
+        );
     }
 
     #[test]

@@ -208,7 +208,7 @@ fn eval(
     ) {
         Ok(evaluation) => evaluation,
         Err(error) => {
-            eprintln!("error: cannot read {}", error);
+            eprintln!("error: cannot read {error}");
             return ExitCode::from(EXIT_USAGE);
         }
     };

@@ -25,6 +25,8 @@ pub struct Contract {
     pub factor_places: Option<u32>,
     pub boundary: BandSide,
     pub missing_data: MissingDataRule,
+    /// `month ends stay month ends`: adding months to a month end gives a month end.
+    pub keep_month_ends: bool,
     pub indicators: BTreeMap<String, Indicator>,
     pub factors: Vec<String>,
     pub flags: Vec<String>,

@@ -46,6 +46,8 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Lines before the text: non-zero for an excerpt of a large file kept only for a diagnostic.
+    line_offset: usize,
 }
 
 impl SourceFile {
@@ -58,7 +60,16 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            line_offset: 0,
         }
+    }
+
+    /// An excerpt of a larger file: `text` is the file's line `first_line` (1-based) onwards, so
+    /// line numbers shown to users are the file's own.
+    pub fn excerpt(name: impl Into<String>, text: impl Into<String>, first_line: usize) -> Self {
+        let mut file = SourceFile::new(name, text);
+        file.line_offset = first_line.saturating_sub(1);
+        file
     }
 
     /// Line and column of a byte offset, found by binary search over the line starts.
@@ -69,19 +80,22 @@ impl SourceFile {
         let start = self.line_starts[line];
         let column = self.text[start..offset].chars().count() + 1;
         LineCol {
-            line: line + 1,
+            line: self.line_offset + line + 1,
             column,
         }
     }
 
     /// The text of the 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self
+            .line_starts
+            .get(line.saturating_sub(1 + self.line_offset))
+        else {
             return "";
         };
         let end = self
             .line_starts
-            .get(line)
+            .get(line.saturating_sub(self.line_offset))
             .copied()
             .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
@@ -144,6 +158,19 @@ mod tests {
         assert_eq!(file.line_col(8), LineCol { line: 4, column: 1 });
         assert_eq!(file.line_col(99), LineCol { line: 4, column: 2 });
         assert_eq!(file.line_text(2), "£x");
+    }
+
+    #[test]
+    fn excerpts_keep_the_files_line_numbers() {
+        let file = SourceFile::excerpt("big.csv", "P9,housed,2019-13-01\n", 1_000_001);
+        assert_eq!(
+            file.line_col(3),
+            LineCol {
+                line: 1_000_001,
+                column: 4
+            }
+        );
+        assert_eq!(file.line_text(1_000_001), "P9,housed,2019-13-01");
     }
 
     #[test]

@@ -108,3 +108,92 @@ fn explain_prints_the_documentation_of_a_code() {
     assert_eq!(output, by_name);
     run(&["explain", "E9999"], 2);
 }
+
+const EXAMPLE: &str = "contracts/richmond-community.obc";
+
+#[test]
+fn eval_writes_every_format() {
+    let table = run(&["eval", EXAMPLE], 0);
+    assert!(
+        table.contains("payment schedule (GBP)") && table.contains("Total"),
+        "{table}"
+    );
+    let json = run(&["eval", EXAMPLE, "--format", "json"], 0);
+    let schedule: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    for field in ["currency", "lines", "total"] {
+        assert!(schedule.get(field).is_some(), "schedule lacks `{field}`");
+    }
+    let line = &schedule["lines"][0];
+    for field in ["payment", "period", "amount", "due", "explanation"] {
+        assert!(line.get(field).is_some(), "line lacks `{field}`: {line}");
+    }
+    let csv = run(&["eval", EXAMPLE, "--format", "csv"], 0);
+    assert!(csv.starts_with("payment,kind,period,period_start,period_end,contract_year,measured,basis,amount,due,status"), "{csv}");
+    assert_eq!(
+        csv.lines().count(),
+        schedule["lines"]
+            .as_array()
+            .map(|l| l.len() + 1)
+            .unwrap_or(0)
+    );
+}
+
+#[test]
+fn eval_as_of_marks_pending_lines() {
+    let json = run(
+        &["eval", EXAMPLE, "--format", "json", "--as-of", "2018-03-31"],
+        0,
+    );
+    let schedule: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let statuses: Vec<&str> = schedule["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["status"].as_str())
+        .collect();
+    assert!(statuses.contains(&"due") && statuses.contains(&"pending"));
+    assert_eq!(schedule["as_of"], "2018-03-31");
+}
+
+#[test]
+fn eval_output_goes_to_a_file() {
+    let dir = std::env::temp_dir().join(format!("obc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("schedule.csv");
+    let printed = run(
+        &[
+            "eval",
+            EXAMPLE,
+            "--format",
+            "csv",
+            "--output",
+            out.to_str().expect("utf-8"),
+        ],
+        0,
+    );
+    assert!(printed.is_empty(), "nothing on stdout: {printed}");
+    let written = std::fs::read_to_string(&out).expect("written");
+    assert!(written.starts_with("payment,"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn eval_exit_statuses() {
+    // Contract errors: the findings, as check reports them, and exit 1.
+    let broken = run(
+        &[
+            "eval",
+            BROKEN,
+            "--data",
+            "contracts/data/richmond-community.csv",
+            "--diagnostic-format",
+            "concise",
+        ],
+        1,
+    );
+    assert!(broken.contains("error[E0001]"), "{broken}");
+    // Usage and I/O errors: exit 2.
+    run(&["eval", EXAMPLE, "--as-of", "31/03/2018"], 2);
+    run(&["eval", EXAMPLE, "--data", "no/such/data.csv"], 2);
+    run(&["eval", "tests/ui/syntax/several-errors.obc"], 2);
+}

@@ -163,3 +163,200 @@ fn excel_workbooks_are_read_exactly() {
     assert_eq!(line("housing", "2019-05"), "1000.00");
     assert_eq!(line("housing", "2020-02"), "1000.00");
 }
+
+/// Every example contract evaluates against its bundled data with no findings at all; the
+/// schedules are snapshotted so any change in what they pay is reviewed.
+#[test]
+fn example_contracts_evaluate_cleanly() {
+    let mut contracts: Vec<PathBuf> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/contracts"))
+            .expect("contracts/")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "obc"))
+            .collect();
+    contracts.sort();
+    assert!(contracts.len() >= 5);
+    for path in contracts {
+        let contract = relative(&path);
+        let data = eval::default_data_files(&contract);
+        assert!(
+            !data.is_empty(),
+            "{} has no data in contracts/data/",
+            contract.display()
+        );
+        let mut sources = Sources::new();
+        let evaluation = eval::evaluate_files(&contract, &data, Options::default(), &mut sources)
+            .expect("readable");
+        let report = render::render(
+            Format::Concise,
+            &evaluation.diagnostics,
+            &sources,
+            HumanStyle::default(),
+        );
+        assert!(
+            evaluation.diagnostics.is_empty(),
+            "{} does not evaluate cleanly:\n{report}",
+            contract.display()
+        );
+        let schedule = evaluation.schedule.expect("a schedule");
+        let total: rust_decimal::Decimal = schedule.lines.iter().map(|l| l.amount).sum();
+        assert_eq!(total, schedule.total, "the total is the sum of the lines");
+        let name = contract
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        insta::assert_snapshot!(
+            format!("example-{name}"),
+            render::schedule::render(&schedule, ScheduleFormat::Table)
+        );
+    }
+}
+
+mod properties {
+    //! Properties of evaluation over generated data: the total is the sum of the lines, a better
+    //! value never pays less where the checker accepts the payment table, and every data row
+    //! is either used by a line or reported.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A one-year contract with a tiers table (fixed, linear and stepped bands), a gateway and a
+    /// reporting-only indicator. The checker accepts it, so it must be monotone.
+    const CONTRACT: &str = r#"
+contract "Property test" {
+  term 2019-04-01 to 2020-03-31
+  value £1,000,000 per year
+  at risk 10% of value
+  payments continue 6 months after the term
+}
+indicator home "Still at home" {
+  unit percent
+  better higher
+  reported quarterly
+  data lag 1 month
+}
+indicator completeness "Data completeness" {
+  unit percent
+  better higher
+  reported quarterly
+}
+indicator waits "Waiting days" {
+  unit days
+  better lower
+  reported quarterly
+  reporting only
+}
+payment at_home "Staying at home" {
+  weight 100%
+  on home
+  tiers {
+    below 60% pays nothing
+    60% to 75% pays linear 10% to 60%
+    75% to 90% pays 70%
+    90% and above pays 100%
+  }
+  paid 30 days after data
+}
+gateway quality "Data quality" {
+  require completeness at least 90%
+  applies to all payments
+  withholds 50%
+}
+"#;
+
+    const QUARTERS: [&str; 4] = ["2019/20 Q1", "2019/20 Q2", "2019/20 Q3", "2019/20 Q4"];
+
+    fn evaluate(values: &[(u32, u32)], extra: &str) -> (eval::Evaluation, Sources, PathBuf) {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "obc-prop-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let contract = dir.join("contract.obc");
+        std::fs::write(&contract, CONTRACT).expect("written");
+        let mut csv = String::from("indicator,period,value\n");
+        for ((home, completeness), quarter) in values.iter().zip(QUARTERS) {
+            csv.push_str(&format!(
+                "home,{quarter},{}.{}\ncompleteness,{quarter},{}\n",
+                home / 10,
+                home % 10,
+                completeness
+            ));
+        }
+        csv.push_str(extra);
+        let data = dir.join("data.csv");
+        std::fs::write(&data, csv).expect("written");
+        let mut sources = Sources::new();
+        let evaluation =
+            eval::evaluate_files(&contract, &[data.clone()], Options::default(), &mut sources)
+                .expect("readable");
+        (evaluation, sources, dir)
+    }
+
+    /// (home in tenths of a percent, completeness in percent) for the four quarters.
+    fn quarters() -> impl Strategy<Value = Vec<(u32, u32)>> {
+        prop::collection::vec((0u32..=1000, 80u32..=100), 4)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn the_total_is_the_sum_of_the_lines(values in quarters()) {
+            let (evaluation, _, dir) = evaluate(&values, "");
+            let schedule = evaluation.schedule.expect("evaluates");
+            let sum: rust_decimal::Decimal = schedule.lines.iter().map(|l| l.amount).sum();
+            prop_assert_eq!(sum, schedule.total);
+            for year in &schedule.years {
+                let year_sum: rust_decimal::Decimal = schedule.lines.iter().filter(|l| l.contract_year == year.contract_year).map(|l| l.amount).sum();
+                prop_assert_eq!(year_sum, year.total);
+            }
+            for line in &schedule.lines {
+                prop_assert_eq!(line.amount, line.amount.round_dp(2), "every line is rounded to the penny");
+            }
+            let _ = std::fs::remove_dir_all(dir);
+        }
+
+        #[test]
+        fn a_better_value_never_pays_less(low in 0u32..=1000, step in 0u32..=200, completeness in 80u32..=100) {
+            let high = (low + step).min(1000);
+            let pay = |home: u32| {
+                let (evaluation, _, dir) = evaluate(&[(home, completeness); 4], "");
+                let _ = std::fs::remove_dir_all(dir);
+                evaluation.schedule.expect("evaluates").lines[0].amount
+            };
+            prop_assert!(pay(high) >= pay(low), "{} paid less than {}", high, low);
+        }
+
+        #[test]
+        fn every_row_is_used_or_reported(values in quarters(), stray in prop::sample::select(vec![
+            "homes,2019/20 Q1,80\n",
+            "home,2018/19 Q4,80\n",
+            "home,2019/20 Q1,81\n",
+            "waits,2019/20 Q2,12\n",
+            "completeness,2019/20,95\n",
+            "home,2019/20 Q3,lots\n",
+        ])) {
+            let (evaluation, sources, dir) = evaluate(&values, stray);
+            let data_file = sources.iter().find(|(_, f)| f.name.ends_with("data.csv")).map(|(id, _)| id).expect("data file");
+            let rows = 1 + values.len() * 2 + 1;
+            let reported = |line: usize| evaluation.diagnostics.iter().any(|d| d.file == data_file && sources.get(data_file).line_col(d.span().start).line == line);
+            match &evaluation.schedule {
+                // With an error in the data there is no schedule: the stray row must be the one reported.
+                None => prop_assert!(reported(rows), "the stray row on line {} is not reported", rows),
+                Some(schedule) => {
+                    for line in 2..=rows {
+                        let cited = schedule.lines.iter().any(|l| l.rows.iter().any(|r| r == &format!("data.csv:{line}")));
+                        let monitored = stray.starts_with("waits") && line == rows;
+                        prop_assert!(cited || reported(line) || monitored, "row on line {} is neither used nor reported", line);
+                    }
+                }
+            }
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

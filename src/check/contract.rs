@@ -28,6 +28,7 @@ pub struct Header {
     pub rounding: crate::model::Rounding,
     pub factor_places: Option<u32>,
     pub missing_data: ast::MissingDataRule,
+    pub keep_month_ends: bool,
     /// The last day a payment may fall due: the term's end plus any run-off.
     pub last_due: Option<jiff::civil::Date>,
     /// `payments continue ... after the term`, where stated.
@@ -140,6 +141,7 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
         rounding,
         factor_places,
         missing_data,
+        keep_month_ends: settings.iter().any(|s| matches!(s.node, S::MonthEndsStay)),
         last_due: None,
         run_off: None,
     };
@@ -182,6 +184,7 @@ fn setting_word(setting: &S) -> &'static str {
         S::BoundaryRule(_) => "boundary values",
         S::MissingData(_) => "missing data",
         S::RunOff(_) => "payments continue",
+        S::MonthEndsStay => "month ends stay month ends",
     }
 }
 

@@ -124,6 +124,7 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
         factor_places: header.factor_places,
         boundary: header.boundary,
         missing_data: header.missing_data,
+        keep_month_ends: header.keep_month_ends,
         indicators,
         factors: declared(|b| match b {
             ast::Block::Factor(d) => Some(d),

@@ -4,7 +4,10 @@
 //! came from, so each payment line can cite the rows it used.
 
 mod excel;
+pub mod participants;
 pub mod table;
+
+pub use participants::Participants;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -12,10 +15,10 @@ use std::path::Path;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::calendar::{self, Period, PeriodProblem};
+use crate::calendar::{Period, PeriodProblem};
 use crate::check::{closest_name, format_value, unit_domain};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Contract, Mechanism};
+use crate::model::Contract;
 use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::syntax::{self, ast::Unit};
 use table::{Cell, Row, Table};
@@ -46,24 +49,14 @@ pub struct Observation {
     pub row: RowRef,
 }
 
-/// A participant achieving an outcome or criterion of a rate card.
-#[derive(Clone, Debug)]
-pub struct Event {
-    pub participant: String,
-    pub outcome: String,
-    pub achieved_on: Date,
-    pub row: RowRef,
-}
-
 /// Everything the data files say, checked.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     /// The file name of each data file, for citing rows as `name:line`.
     pub file_names: BTreeMap<FileId, String>,
     pub observations: Vec<Observation>,
-    pub events: Vec<Event>,
-    /// Each participant's start date, from the `started_on` column.
-    pub starts: HashMap<String, (Date, RowRef)>,
+    /// Participant records for rate cards.
+    pub participants: Participants,
 }
 
 /// Reads a data file into the sources, so its cells can be pointed at. CSV and JSON are kept as
@@ -102,18 +95,77 @@ fn spreadsheet(path: &Path) -> Option<(std::path::PathBuf, Option<String>)> {
         .then(|| (std::path::PathBuf::from(file), sheet))
 }
 
-/// Reads and checks every data file against the contract.
-pub fn validate<'c>(
+/// Reads and checks every data file against the contract. CSV files of participant records
+/// are streamed (see [`participants`]); everything else is read whole. `progress` is told how
+/// many bytes of a streamed file have been read.
+pub fn load(
+    paths: &[std::path::PathBuf],
+    sources: &mut Sources,
+    contract: &Contract,
+    progress: &mut dyn FnMut(u64, u64),
+) -> std::io::Result<(Dataset, Vec<Diagnostic>)> {
+    let mut loaded = Vec::new();
+    let mut streamed: HashMap<FileId, std::path::PathBuf> = HashMap::new();
+    let with_path = |path: &Path, e: std::io::Error| {
+        std::io::Error::new(
+            e.kind(),
+            format!("`{}`: {}", path.display(), crate::load::plain_io_error(&e)),
+        )
+    };
+    for path in paths {
+        if is_participant_csv(path) {
+            let file = sources.add(SourceFile::new(path.display().to_string(), String::new()));
+            streamed.insert(file, path.clone());
+        } else {
+            loaded.push(read(path, sources).map_err(|e| with_path(path, e))?);
+        }
+    }
+    let mut reader = participants::Reader::new(contract);
+    let (mut dataset, mut diagnostics) = validate(&loaded, sources, contract, &mut reader);
+    let mut order: Vec<(&FileId, &std::path::PathBuf)> = streamed.iter().collect();
+    order.sort();
+    for (file, path) in order {
+        reader
+            .stream_csv(path, *file, progress)
+            .map_err(|e| with_path(path, e))?;
+    }
+    let (participants, participant_diagnostics) = reader.finish(sources, &streamed);
+    dataset.participants = participants;
+    diagnostics.extend(participant_diagnostics);
+    Ok((dataset, diagnostics))
+}
+
+/// Whether a path is a CSV file whose header has a `participant` column.
+fn is_participant_csv(path: &Path) -> bool {
+    let csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !csv {
+        return false;
+    }
+    let Ok(handle) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::new(handle));
+    reader.headers().is_ok_and(|h| {
+        h.iter()
+            .any(|c| c.trim().eq_ignore_ascii_case("participant"))
+    })
+}
+
+/// Checks the files read whole: indicator data, and participant records in JSON or workbooks.
+fn validate<'c>(
     files: &[FileId],
     sources: &'c Sources,
     contract: &'c Contract,
+    reader: &mut participants::Reader,
 ) -> (Dataset, Vec<Diagnostic>) {
     let mut v = Validator {
         contract,
         diagnostics: Vec::new(),
         data: Dataset::default(),
         seen: HashMap::new(),
-        seen_events: HashMap::new(),
         source: None,
     };
     for &file in files {
@@ -131,6 +183,10 @@ pub fn validate<'c>(
             table::read_csv(&source.text, file)
         };
         match read {
+            Ok(table) if table.column("participant").is_some() => {
+                v.check_columns(&table, &PARTICIPANT_COLUMNS.map(String::from));
+                reader.table(&table, source);
+            }
             Ok(table) => v.table(&table),
             Err(error) => v.diagnostics.push(
                 Diagnostic::new(Code::UnreadableData, file, error.span, error.message, "cannot be read")
@@ -149,8 +205,6 @@ struct Validator<'c> {
     data: Dataset,
     /// First row seen for each (indicator, period start, period end).
     seen: HashMap<(String, Date, Date), RowRef>,
-    /// First row seen for each (participant, outcome).
-    seen_events: HashMap<(String, String), RowRef>,
 }
 
 const INDICATOR_COLUMNS: [&str; 6] = [
@@ -212,17 +266,7 @@ impl Validator<'_> {
     }
 
     fn table(&mut self, table: &Table) {
-        let (kind, known): (&str, Vec<String>) = if table.column("participant").is_some() {
-            (
-                "participant",
-                PARTICIPANT_COLUMNS.iter().map(|c| c.to_string()).collect(),
-            )
-        } else if table.column("indicator").is_some() {
-            let mut known: Vec<String> = INDICATOR_COLUMNS.iter().map(|c| c.to_string()).collect();
-            known.extend(self.contract.factors.iter().cloned());
-            known.extend(self.contract.flags.iter().cloned());
-            ("indicator", known)
-        } else {
+        if table.column("indicator").is_none() {
             let span = table.columns.first().map(|c| c.span).unwrap_or_default();
             self.report(
                 Code::MissingColumn,
@@ -233,12 +277,33 @@ impl Validator<'_> {
                 "indicator data needs the columns `indicator`, `period` and `value` (or `numerator` and `denominator`); participant records need `participant`, `outcome` and `achieved_on`",
             );
             return;
-        };
+        }
+        let mut known: Vec<String> = INDICATOR_COLUMNS.iter().map(|c| c.to_string()).collect();
+        known.extend(self.contract.factors.iter().cloned());
+        known.extend(self.contract.flags.iter().cloned());
+        self.check_columns(table, &known);
+        self.require_column(table, "period");
+        if table.column("value").is_none()
+            && (table.column("numerator").is_none() || table.column("denominator").is_none())
+        {
+            self.missing_column(
+                table,
+                "value",
+                "add a `value` column, or `numerator` and `denominator` columns",
+            );
+        }
+        for row in &table.rows {
+            self.indicator_row(table, row);
+        }
+    }
+
+    /// Reports columns the contract does not use.
+    fn check_columns(&mut self, table: &Table, known: &[String]) {
         for column in &table.columns {
             let name = column.text.trim();
             if !known.iter().any(|k| k.eq_ignore_ascii_case(name)) {
                 let help = match closest_name(name, known.iter().map(String::as_str)) {
-                    Some(suggestion) => format!("did you mean `{suggestion}`? Columns other than {} must be factors or flags the contract declares", INDICATOR_COLUMNS.join(", ")),
+                    Some(suggestion) => format!("did you mean `{suggestion}`?"),
                     None => format!("declare it in the contract (`factor {name} \"...\"` or `flag {name} \"...\"`), or remove the column"),
                 };
                 self.report(
@@ -249,28 +314,6 @@ impl Validator<'_> {
                     "unknown column",
                     help,
                 );
-            }
-        }
-        if kind == "participant" {
-            for required in ["outcome", "achieved_on"] {
-                self.require_column(table, required);
-            }
-            for row in &table.rows {
-                self.participant_row(table, row);
-            }
-        } else {
-            self.require_column(table, "period");
-            if table.column("value").is_none()
-                && (table.column("numerator").is_none() || table.column("denominator").is_none())
-            {
-                self.missing_column(
-                    table,
-                    "value",
-                    "add a `value` column, or `numerator` and `denominator` columns",
-                );
-            }
-            for row in &table.rows {
-                self.indicator_row(table, row);
             }
         }
     }
@@ -521,158 +564,5 @@ impl Validator<'_> {
                 None
             }
         }
-    }
-
-    fn date(&mut self, file: FileId, cell: &Cell, column: &str) -> Option<Date> {
-        let parsed = syntax::parse_date(&cell.text).and_then(calendar::date);
-        if parsed.is_none() {
-            self.report(
-                Code::InvalidDateInData,
-                file,
-                cell.span,
-                format!(
-                    "`{}` in the `{column}` column is not a date",
-                    cell.text.trim()
-                ),
-                "not a date",
-                "write dates as year-month-day, such as `2016-11-20`",
-            );
-        }
-        parsed
-    }
-
-    fn participant_row(&mut self, table: &Table, row: &Row) {
-        let file = table.file;
-        let row_ref = self.row_ref(file, row);
-        let Some(participant) =
-            text(row, table.column("participant")).map(|c| c.text.trim().to_string())
-        else {
-            self.report(
-                Code::InconsistentRow,
-                file,
-                row.span,
-                format!("row {} names no participant", row.number),
-                "no participant",
-                "fill in the `participant` column",
-            );
-            return;
-        };
-        if let Some(cell) = text(row, table.column("started_on")) {
-            if let Some(date) = self.date(file, cell, "started_on") {
-                match self.data.starts.get(&participant) {
-                    Some((first, first_row)) if *first != date => {
-                        let mut d = Diagnostic::new(
-                            Code::InconsistentRow,
-                            file,
-                            cell.span,
-                            format!("participant `{participant}` started on {first}, not {date}"),
-                            "a different start date",
-                        )
-                        .with_help("give each participant one start date");
-                        if first_row.file == file {
-                            d = d.with_label(first_row.span, "first start date");
-                        }
-                        self.diagnostics.push(d);
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.data
-                            .starts
-                            .insert(participant.clone(), (date, row_ref));
-                    }
-                }
-            }
-        }
-        let Some(outcome_cell) = text(row, table.column("outcome")) else {
-            if text(row, table.column("started_on")).is_none() {
-                self.report(
-                    Code::InconsistentRow,
-                    file,
-                    row.span,
-                    format!("row {} records neither an outcome nor a start", row.number),
-                    "nothing recorded",
-                    "fill in `outcome` and `achieved_on`, or `started_on`",
-                );
-            }
-            return;
-        };
-        let outcome = outcome_cell.text.trim().to_string();
-        let known: Vec<&str> = self
-            .contract
-            .payments
-            .iter()
-            .filter_map(|p| match &p.mechanism {
-                Mechanism::RateCard(card) => Some(
-                    card.outcomes
-                        .iter()
-                        .map(|o| o.name.as_str())
-                        .chain(card.criteria.iter().map(String::as_str)),
-                ),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        if !known.contains(&outcome.as_str()) {
-            let help = match closest_name(&outcome, known.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "use the name of an outcome or criterion of a rate card".to_string(),
-            };
-            self.report(
-                Code::UnknownNameInData,
-                file,
-                outcome_cell.span,
-                format!("`{outcome}` is not an outcome of any rate card"),
-                "unknown outcome",
-                help,
-            );
-            return;
-        }
-        let Some(achieved_cell) = text(row, table.column("achieved_on")) else {
-            self.report(
-                Code::InvalidDateInData,
-                file,
-                outcome_cell.span,
-                format!(
-                    "row {} gives no `achieved_on` date for `{outcome}`",
-                    row.number
-                ),
-                "no date",
-                "fill in the date the outcome was achieved",
-            );
-            return;
-        };
-        let Some(achieved_on) = self.date(file, achieved_cell, "achieved_on") else {
-            return;
-        };
-        let calendar = self.contract.calendar;
-        if achieved_on < calendar.start || achieved_on > calendar.end {
-            self.report(Code::DataOutsideTerm, file, achieved_cell.span, format!("{achieved_on} is outside the term, {} to {}", calendar.start, calendar.end), "outside the term", "outcomes achieved outside the term are not paid; remove the row or correct the date");
-            return;
-        }
-        let key = (participant.clone(), outcome.clone());
-        if let Some(first) = self.seen_events.get(&key).copied() {
-            let mut d = Diagnostic::new(
-                Code::DuplicateRow,
-                file,
-                row.span,
-                format!("participant `{participant}` achieves `{outcome}` twice"),
-                "second row",
-            )
-            .with_help(
-                "an outcome is paid once per participant; keep the first time it was achieved",
-            );
-            if first.file == file {
-                d = d.with_label(first.span, "first row");
-            }
-            self.diagnostics.push(d);
-            return;
-        }
-        self.seen_events.insert(key, row_ref);
-        self.data.events.push(Event {
-            participant,
-            outcome,
-            achieved_on,
-            row: row_ref,
-        });
     }
 }

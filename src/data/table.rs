@@ -126,7 +126,7 @@ fn cells(record: &csv::StringRecord, text: &str) -> Vec<Cell> {
 
 /// Byte spans of `count` fields starting at `start`, honouring quotes; a quoted field's span
 /// covers its text inside the quotes.
-fn field_spans(text: &str, start: usize, count: usize) -> Vec<Span> {
+pub(crate) fn field_spans(text: &str, start: usize, count: usize) -> Vec<Span> {
     let bytes = text.as_bytes();
     let mut spans = Vec::with_capacity(count);
     let mut at = start;

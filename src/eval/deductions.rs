@@ -18,7 +18,7 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
     let mut totals = CapTotals::default();
     for period in calendar.periods(deduction.frequency) {
         let year = calendar.contract_year_of(period.end);
-        let (due, due_steps) = due_date(period.end, indicator.data_lag, None);
+        let (due, due_steps) = due_date(run, period.end, indicator.data_lag, None);
         let Some(measured) = measure::lookup(run, &indicator.name, &period) else {
             if !run.data_expected(due) {
                 continue;
@@ -50,8 +50,9 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
         let mut steps = vec![
             measured.how.clone(),
             format!(
-                "{} breaches against a tolerance of {}: {} above it",
+                "{} breach{} against a tolerance of {}: {} above it",
                 breaches.normalize(),
+                if breaches == Decimal::ONE { "" } else { "es" },
                 deduction.tolerance.normalize(),
                 excess.normalize()
             ),
@@ -110,13 +111,21 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
             period_start: period.start,
             period_end: period.end,
             contract_year: year,
-            measured: Some(format!("{} breaches", breaches.normalize())),
+            measured: Some(format!(
+                "{} breach{}",
+                breaches.normalize(),
+                if breaches == Decimal::ONE { "" } else { "es" }
+            )),
             basis: if excess.is_zero() {
                 "within tolerance".into()
             } else {
                 format!("{} above tolerance", excess.normalize())
             },
-            amount: -capped,
+            amount: if capped.is_zero() {
+                Decimal::ZERO
+            } else {
+                -capped
+            },
             due,
             status: if run.status(due) == Status::Due {
                 Status::Due

@@ -29,24 +29,30 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
     };
     let calendar = run.calendar();
     let mut totals = CapTotals::default();
-    let mut improvements: Vec<Decimal> = Vec::new();
     let periods = calendar.periods_with_length(payment.frequency);
-    // Pooled improvement needs every period's improvement first.
-    if let Mechanism::Improvement(improvement) = &payment.mechanism {
-        for (period, _) in &periods {
-            if let Some(m) = measure::lookup(run, &indicator.name, period) {
-                if let Some((change, _)) = improvement_of(run, &indicator, improvement, &m) {
-                    improvements.push(change);
-                }
-            }
-        }
-    }
-    let pooled = (!improvements.is_empty())
-        .then(|| improvements.iter().sum::<Decimal>() / Decimal::from(improvements.len()));
+    // Each period's improvement, for a pooled trigger over the periods so far.
+    let improvements: Vec<Option<Decimal>> = match &payment.mechanism {
+        Mechanism::Improvement(improvement) => periods
+            .iter()
+            .map(|(period, _)| {
+                let measured = measure::lookup(run, &indicator.name, period)?;
+                improvement_of(run, &indicator, improvement, &measured).map(|(change, _)| change)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut earned_by_year: std::collections::BTreeMap<u32, Decimal> = Default::default();
-    for (period, whole_days) in &periods {
+    for (index, (period, whole_days)) in periods.iter().enumerate() {
+        let so_far: Vec<Decimal> = improvements
+            .iter()
+            .take(index + 1)
+            .flatten()
+            .copied()
+            .collect();
+        let pooled = (!so_far.is_empty())
+            .then(|| so_far.iter().sum::<Decimal>() / Decimal::from(so_far.len()));
         let year = calendar.contract_year_of(period.end);
-        let (due, due_steps) = due_date(period.end, indicator.data_lag, payment.lag);
+        let (due, due_steps) = due_date(run, period.end, indicator.data_lag, payment.lag);
         let available = calendar::add(
             period.end,
             indicator.data_lag.unwrap_or(crate::syntax::ast::Duration {
@@ -126,7 +132,17 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
         line.basis = worked.basis;
         steps.extend(worked.steps);
         let mut amount = worked.amount;
-        amount = apply_gateways(run, payment, period, amount, &mut steps);
+        let rows_before = run.used_rows.len();
+        let failed;
+        (amount, failed) = apply_gateways(run, payment, period, amount, &mut steps);
+        let gateway_rows: Vec<String> = run.used_rows[rows_before..]
+            .iter()
+            .map(|r| run.row_name(*r))
+            .collect();
+        line.rows.extend(gateway_rows);
+        if failed {
+            line.basis.push_str(" (gateway failed)");
+        }
         amount = round(run, amount, &mut steps);
         if payment.advance.is_some() {
             *earned_by_year.entry(year).or_default() += amount;
@@ -366,9 +382,9 @@ fn work(
                 if let (Some(pooled_trigger), Some(pooled)) = (improvement.pooled_trigger, pooled) {
                     if pooled >= pooled_trigger {
                         triggered = true;
-                        steps.push(format!("the pooled improvement over all periods, {}{points_word}, meets the pooled trigger of {}{points_word}", pooled.round_dp(4).normalize(), pooled_trigger.normalize()));
+                        steps.push(format!("the pooled improvement over the periods so far, {}{points_word}, meets the pooled trigger of {}{points_word}", pooled.round_dp(4).normalize(), pooled_trigger.normalize()));
                     } else {
-                        steps.push(format!("nor does the pooled improvement over all periods, {}{points_word}, meet the pooled trigger of {}{points_word}", pooled.round_dp(4).normalize(), pooled_trigger.normalize()));
+                        steps.push(format!("nor does the pooled improvement over the periods so far, {}{points_word}, meet the pooled trigger of {}{points_word}", pooled.round_dp(4).normalize(), pooled_trigger.normalize()));
                     }
                 }
             }
@@ -383,10 +399,20 @@ fn work(
                 ImprovementPays::Share(share) => of_pot(share, &mut steps),
                 ImprovementPays::PerPoint(rate) => {
                     let amount = rate * change;
+                    let unit = if improvement.change == ChangeKind::Relative {
+                        "% of improvement"
+                    } else {
+                        " point of improvement"
+                    };
                     steps.push(format!(
-                        "{} a point for {} points is {}",
+                        "{} for each{unit}: {}{} gives {}",
                         run.money(rate),
                         change.round_dp(4).normalize(),
+                        if improvement.change == ChangeKind::Relative {
+                            "%"
+                        } else {
+                            " points"
+                        },
                         run.money(amount)
                     ));
                     if pot.is_some() && amount > pot_amount {
@@ -488,7 +514,8 @@ fn apply_gateways(
     period: &Period,
     mut amount: Decimal,
     steps: &mut Vec<String>,
-) -> Decimal {
+) -> (Decimal, bool) {
+    let mut failed = false;
     let gateways: Vec<crate::model::Gateway> = run
         .contract
         .gateways
@@ -514,8 +541,10 @@ fn apply_gateways(
                     run.money(withheld)
                 ));
                 amount -= withheld;
+                failed = true;
             }
             GatewayOutcome::Missing(what) => {
+                failed = true;
                 steps.push(format!(
                     "gateway `{}` cannot be decided: there is no data for {what}, so it fails",
                     gateway.name
@@ -537,7 +566,7 @@ fn apply_gateways(
             }
         }
     }
-    amount
+    (amount, failed)
 }
 
 /// Advances paid during each contract year and the reconciliation at its end.
@@ -600,7 +629,7 @@ fn advances(
         let end = end.min(calendar.end);
         let earned_year = earned.get(&year).copied().unwrap_or_default();
         let advanced_year = advanced.get(&year).copied().unwrap_or_default();
-        let (due, due_steps) = due_date(end, indicator.data_lag, payment.lag);
+        let (due, due_steps) = due_date(run, end, indicator.data_lag, payment.lag);
         let mut steps = vec![format!(
             "earned {} in contract year {year}, less {} paid in advances",
             run.money(earned_year),

@@ -137,6 +137,9 @@ fn decimal_string<S: serde::Serializer>(value: &Decimal, serializer: S) -> Resul
 
 /// An amount as a plain decimal string with two places, for JSON and CSV.
 pub fn money_string(value: Decimal) -> String {
+    if value.is_zero() {
+        return "0.00".to_string();
+    }
     let mut value = value.round_dp(2);
     value.rescale(2);
     value.to_string()
@@ -303,15 +306,19 @@ impl Run<'_> {
 /// How a payment line falls due: period end, plus the data lag when paid after data, plus the
 /// payment lag. Returns the date and the steps in words.
 pub(crate) fn due_date(
+    run: &Run,
     period_end: Date,
     data_lag: Option<Duration>,
     lag: Option<(Duration, LagFrom)>,
 ) -> (Date, Vec<String>) {
+    let add = |date: Date, length: Duration| {
+        calendar::add_months_rule(date, length, run.contract.keep_month_ends)
+    };
     let mut due = period_end;
     let mut steps = vec![format!("the period ends on {period_end}")];
     let after_data = lag.is_none_or(|(_, from)| from == LagFrom::Data);
     if let (Some(data_lag), true) = (data_lag, after_data) {
-        if let Some(next) = calendar::add(due, data_lag) {
+        if let Some(next) = add(due, data_lag) {
             due = next;
             steps.push(format!(
                 "its data is available {} later, on {due}",
@@ -321,7 +328,7 @@ pub(crate) fn due_date(
     }
     match lag {
         Some((length, from)) => {
-            if let Some(next) = calendar::add(due, length) {
+            if let Some(next) = add(due, length) {
                 due = next;
                 let after = if from == LagFrom::Data {
                     "after the data"
@@ -423,12 +430,24 @@ pub(crate) fn round(run: &Run, amount: Decimal, steps: &mut Vec<String>) -> Deci
     if rounded != amount {
         steps.push(format!(
             "{} {} gives {}",
-            amount.normalize(),
+            exact_money(run, amount),
             run.contract.rounding.words(),
             run.money(rounded)
         ));
     }
     rounded
+}
+
+/// An unrounded amount for explanations: to six places at most, with the currency symbol.
+pub(crate) fn exact_money(run: &Run, amount: Decimal) -> String {
+    let shown = amount.round_dp(6).normalize();
+    let symbol = run.currency().symbol().symbol();
+    let text = crate::check::format_number(shown.abs());
+    if shown.is_sign_negative() && !shown.is_zero() {
+        format!("-{symbol}{text}")
+    } else {
+        format!("{symbol}{text}")
+    }
 }
 
 /// The pot of one assessment period: the contract year's pot divided among its periods, pro-rated
@@ -519,6 +538,18 @@ pub fn evaluate_files(
     options: Options,
     sources: &mut crate::source::Sources,
 ) -> std::io::Result<Evaluation> {
+    evaluate_files_with_progress(contract, data, options, sources, &mut |_, _| {})
+}
+
+/// [`evaluate_files`], telling `progress` how many bytes of a streamed participant file have
+/// been read (for a progress bar).
+pub fn evaluate_files_with_progress(
+    contract: &std::path::Path,
+    data: &[std::path::PathBuf],
+    options: Options,
+    sources: &mut crate::source::Sources,
+    progress: &mut dyn FnMut(u64, u64),
+) -> std::io::Result<Evaluation> {
     let workspace = crate::load::load(contract, sources)?;
     let analysis = crate::check::analyse(&workspace, sources);
     let mut diagnostics = analysis.diagnostics;
@@ -528,16 +559,7 @@ pub fn evaluate_files(
             schedule: None,
         });
     };
-    let mut files = Vec::new();
-    for path in data {
-        files.push(crate::data::read(path, sources).map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("{}: {}", path.display(), crate::load::plain_io_error(&e)),
-            )
-        })?);
-    }
-    let (dataset, data_diagnostics) = crate::data::validate(&files, sources, &model);
+    let (dataset, data_diagnostics) = crate::data::load(data, sources, &model, progress)?;
     diagnostics.extend(data_diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         crate::diagnostic::sort(&mut diagnostics);

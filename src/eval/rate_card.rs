@@ -1,72 +1,112 @@
 //! Rate cards: fees for each participant's outcomes, with caps per participant, per period,
 //! per year and over the term. One line per assessment period, explaining what was paid for.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::{apply_caps, due_date, round, CapTotals, Line, LineKind, Run};
 use crate::calendar;
-use crate::data::RowRef;
-use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Payment, RateCard};
 use crate::syntax::ast::LimitScope;
 
 /// What one assessment period earned: the amount after participant caps, the number and total
-/// of each kind of fee, the amount the participant caps took off, and the rows used.
+/// of each kind of fee (by outcome index; attachment fees under `ATTACHMENT`), and the amount
+/// the participant caps took off.
 #[derive(Default)]
 struct Bucket {
     amount: Decimal,
-    kinds: BTreeMap<String, (usize, Decimal)>,
+    kinds: BTreeMap<usize, (usize, Decimal)>,
     capped_off: Decimal,
-    rows: Vec<RowRef>,
+    /// Outcomes achieved in the period but outside their window from the start: not paid.
+    outside_window: usize,
 }
 
-/// A fee earned by one participant on one day.
-struct Fee<'a> {
-    on: Date,
-    participant: &'a str,
-    what: String,
-    amount: Decimal,
-    row: Option<RowRef>,
-}
+const ATTACHMENT: usize = usize::MAX;
 
 pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
-    let fees = fees(run, payment, card);
+    let calendar = run.calendar();
+    let periods = calendar.periods(payment.frequency);
     let per_participant = payment
         .caps
         .iter()
         .find(|(scope, _)| *scope == LimitScope::Participant)
         .map(|(_, cap)| *cap);
-    let calendar = run.calendar();
-    let periods = calendar.periods(payment.frequency);
-    // Paid so far per participant, for the per-participant cap; fees are taken in date order.
-    let mut paid_to: HashMap<&str, Decimal> = HashMap::new();
+    let participants = &run.data.participants;
+    // Each card outcome's index in the participant records, and its criteria's.
+    let indexes: Vec<(Option<u16>, Vec<Option<u16>>)> = card
+        .outcomes
+        .iter()
+        .map(|o| {
+            (
+                participants.outcome_index(&o.name),
+                o.all_of
+                    .iter()
+                    .map(|c| participants.outcome_index(c))
+                    .collect(),
+            )
+        })
+        .collect();
     let mut buckets: Vec<Bucket> = periods.iter().map(|_| Bucket::default()).collect();
-    for fee in &fees {
-        let Some(index) = periods
-            .iter()
-            .position(|p| p.start <= fee.on && fee.on <= p.end)
-        else {
-            continue;
-        };
-        let mut amount = fee.amount;
-        if let Some(cap) = per_participant {
-            let so_far = paid_to.get(fee.participant).copied().unwrap_or_default();
-            let room = (cap - so_far).max(Decimal::ZERO);
-            if amount > room {
-                buckets[index].capped_off += amount - room;
-                amount = room;
-            }
+    let mut fees: Vec<(Date, usize, Decimal)> = Vec::new();
+    for person in participants.people.values() {
+        fees.clear();
+        if let (Some(fee), Some((started, _))) = (card.attachment_fee, person.start) {
+            fees.push((started, ATTACHMENT, fee));
         }
-        *paid_to.entry(fee.participant).or_default() += amount;
-        let bucket = &mut buckets[index];
-        bucket.amount += amount;
-        let entry = bucket.kinds.entry(fee.what.clone()).or_default();
-        entry.0 += 1;
-        entry.1 += fee.amount;
-        bucket.rows.extend(fee.row);
+        let achieved = |index: Option<u16>| {
+            index
+                .and_then(|i| person.achieved.iter().find(|a| a.outcome == i))
+                .map(|a| a.on)
+        };
+        for (k, outcome) in card.outcomes.iter().enumerate() {
+            let (own, criteria) = &indexes[k];
+            let reached = if outcome.all_of.is_empty() {
+                achieved(*own)
+            } else {
+                criteria
+                    .iter()
+                    .map(|c| achieved(*c))
+                    .collect::<Option<Vec<Date>>>()
+                    .and_then(|dates| dates.into_iter().max())
+            };
+            let Some(on) = reached else { continue };
+            if let Some(window) = outcome.within {
+                // Without a start date the data layer has already reported the record.
+                let Some((started, _)) = person.start else {
+                    continue;
+                };
+                if calendar::add(started, window).is_none_or(|last| on > last) {
+                    if let Some(index) = period_of(&periods, on) {
+                        buckets[index].outside_window += 1;
+                    }
+                    continue;
+                }
+            }
+            fees.push((on, k, outcome.price));
+        }
+        fees.sort();
+        let mut paid = Decimal::ZERO;
+        for &(on, kind, price) in &fees {
+            let Some(index) = period_of(&periods, on) else {
+                continue;
+            };
+            let mut amount = price;
+            if let Some(cap) = per_participant {
+                let room = (cap - paid).max(Decimal::ZERO);
+                if amount > room {
+                    buckets[index].capped_off += amount - room;
+                    amount = room;
+                }
+            }
+            paid += amount;
+            let bucket = &mut buckets[index];
+            bucket.amount += amount;
+            let entry = bucket.kinds.entry(kind).or_default();
+            entry.0 += 1;
+            entry.1 += price;
+        }
     }
     let mut totals = CapTotals::default();
     for (
@@ -75,18 +115,35 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             amount,
             kinds,
             capped_off,
-            rows,
+            outside_window,
         },
     ) in periods.iter().zip(buckets)
     {
         let year = calendar.contract_year_of(period.end);
-        let (due, due_steps) = due_date(period.end, None, payment.lag);
+        let (due, due_steps) = due_date(run, period.end, None, payment.lag);
         let mut steps: Vec<String> = kinds
             .iter()
-            .map(|(what, (count, total))| format!("{count} × {what}: {}", run.money(*total)))
+            .map(|(kind, (count, total))| {
+                let what = match card.outcomes.get(*kind) {
+                    Some(o) => format!("`{}` at {}", o.name, run.money(o.price)),
+                    None => format!(
+                        "attachment fee at {}",
+                        run.money(card.attachment_fee.unwrap_or_default())
+                    ),
+                };
+                format!("{count} × {what}: {}", run.money(*total))
+            })
             .collect();
         if steps.is_empty() {
             steps.push(format!("no outcomes or starts in {}", period.label));
+        }
+        if outside_window > 0 {
+            steps.push(format!(
+                "{outside_window} outcome{} achieved outside {} window from the start {} not paid",
+                if outside_window == 1 { "" } else { "s" },
+                if outside_window == 1 { "its" } else { "their" },
+                if outside_window == 1 { "is" } else { "are" }
+            ));
         }
         if !capped_off.is_zero() {
             steps.push(format!(
@@ -106,7 +163,6 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             &mut steps,
         );
         steps.extend(due_steps);
-        run.used_rows.extend(rows.iter().copied());
         let count: usize = kinds.values().map(|(n, _)| n).sum();
         run.lines.push(Line {
             payment: payment.name.clone(),
@@ -121,74 +177,13 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             due,
             status: run.status(due),
             explanation: steps,
-            rows: rows.iter().map(|r| run.row_name(*r)).collect(),
+            rows: Vec::new(),
         });
     }
 }
 
-/// Every fee the participant records earn, in date order: attachment fees on start dates,
-/// outcome fees on the day achieved (for an outcome needing several criteria, the day the
-/// last was met), leaving out outcomes achieved outside their window.
-fn fees<'a>(run: &mut Run<'a>, _payment: &Payment, card: &RateCard) -> Vec<Fee<'a>> {
-    let data = run.data;
-    let mut fees = Vec::new();
-    if let Some(fee) = card.attachment_fee {
-        let mut starts: Vec<(&String, &(Date, RowRef))> = data.starts.iter().collect();
-        starts.sort_by_key(|(participant, (date, _))| (*date, participant.as_str()));
-        for (participant, (on, row)) in starts {
-            fees.push(Fee {
-                on: *on,
-                participant,
-                what: format!("attachment fee at {}", run.money(fee)),
-                amount: fee,
-                row: Some(*row),
-            });
-        }
-    }
-    // Criteria met, per participant: name -> (date, row).
-    let mut met: HashMap<&str, HashMap<&str, (Date, RowRef)>> = HashMap::new();
-    for event in &data.events {
-        met.entry(event.participant.as_str())
-            .or_default()
-            .insert(event.outcome.as_str(), (event.achieved_on, event.row));
-    }
-    let mut participants: Vec<&&str> = met.keys().collect();
-    participants.sort();
-    for participant in participants {
-        let achieved = &met[*participant];
-        for outcome in &card.outcomes {
-            let reached = if outcome.all_of.is_empty() {
-                achieved.get(outcome.name.as_str()).copied()
-            } else {
-                let dates: Option<Vec<(Date, RowRef)>> = outcome
-                    .all_of
-                    .iter()
-                    .map(|c| achieved.get(c.as_str()).copied())
-                    .collect();
-                dates.and_then(|d| d.into_iter().max_by_key(|(date, _)| *date))
-            };
-            let Some((on, row)) = reached else { continue };
-            if let Some(window) = outcome.within {
-                let Some((started, _)) = data.starts.get(*participant) else {
-                    run.diagnostics.push(
-                        Diagnostic::new(Code::InconsistentRow, row.file, row.span, format!("participant `{participant}` has no start date, which `{}` needs", outcome.name), "no start date")
-                            .with_help(format!("`{}` is paid only within {} of the start: give the participant a `started_on` date", outcome.name, super::duration_words(window))),
-                    );
-                    continue;
-                };
-                if calendar::add(*started, window).is_none_or(|last| on > last) {
-                    continue;
-                }
-            }
-            fees.push(Fee {
-                on,
-                participant,
-                what: format!("`{}` at {}", outcome.name, run.money(outcome.price)),
-                amount: outcome.price,
-                row: Some(row),
-            });
-        }
-    }
-    fees.sort_by(|a, b| (a.on, a.participant).cmp(&(b.on, b.participant)));
-    fees
+/// The index of the period containing a day, by binary search over periods in order.
+fn period_of(periods: &[crate::calendar::Period], day: Date) -> Option<usize> {
+    let index = periods.partition_point(|p| p.end < day);
+    periods.get(index).filter(|p| p.start <= day).map(|_| index)
 }

@@ -193,6 +193,8 @@ pub enum ContractSetting {
     MissingData(MissingDataRule),
     /// `payments continue 6 months after the term`: how long after the term payments may fall due.
     RunOff(Spanned<Duration>),
+    /// `month ends stay month ends`: adding months to a month end gives a month end.
+    MonthEndsStay,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

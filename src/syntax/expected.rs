@@ -26,7 +26,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         year_phase => "`in year N` or `from year N`",
         contract_setting => {
             "a contract setting: `reference`, `commissioner`, `provider`, `term`, `fiscal year starts`, `currency`, \
-             `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data`, `payments continue` or `description`"
+             `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data`, `payments continue`, `month ends stay month ends` or `description`"
         }
         currency_code => "a currency code: `GBP`, `EUR` or `USD`",
         value_basis => "`per year`, `total` or `per person per year`",

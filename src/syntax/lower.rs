@@ -481,6 +481,7 @@ impl Lowerer {
                 _ => BandSide::Higher,
             }),
             Rule::run_off => S::RunOff(self.duration(find(&pair, Rule::duration)?)?),
+            Rule::month_ends => S::MonthEndsStay,
             Rule::missing_data_rule => {
                 let action = kid(find(&pair, Rule::missing_data_action)?)?;
                 S::MissingData(if action.as_rule() == Rule::missing_is_error {
