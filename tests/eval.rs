@@ -292,7 +292,7 @@ gateway quality "Data quality" {
         std::fs::write(&data, csv).expect("written");
         let mut sources = Sources::new();
         let evaluation =
-            eval::evaluate_files(&contract, &[data.clone()], Options::default(), &mut sources)
+            eval::evaluate_files(&contract, std::slice::from_ref(&data), Options::default(), &mut sources)
                 .expect("readable");
         (evaluation, sources, dir)
     }
