@@ -14,6 +14,6 @@ for n in ${sizes[@]}; do
   size=$(( $(stat -c %s "$work/participants.csv") / 1048576 ))
   /usr/bin/time -f '%e %M' -o "$work/time" \
     target/release/obc eval benches/rate-card-stream.obc --data "$work/participants.csv" --format csv > "$work/out.csv"
-  read -r seconds kb < "$work/time"
+  read -r seconds kb < <(tail -n 1 "$work/time")
   printf '%-10s %-12s %-10s %-12s\n' "$n" "$size" "$seconds" "$(( kb / 1024 ))"
 done
