@@ -141,6 +141,14 @@ impl Calendar {
         }
     }
 
+    /// The fiscal quarter a day falls in, such as `2016/17 Q1`.
+    pub fn quarter_label(&self, day: Date) -> String {
+        self.label(
+            period_start(day, 3, self.fiscal_start),
+            Frequency::Quarterly,
+        )
+    }
+
     fn label(&self, start: Date, frequency: Frequency) -> String {
         match frequency {
             Frequency::Monthly => format!("{:04}-{:02}", start.year(), start.month()),

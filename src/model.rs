@@ -57,6 +57,11 @@ impl Rounding {
             RoundingUnit::Minor => 2,
             RoundingUnit::Major => 0,
         };
+        self.round_to_places(amount, places)
+    }
+
+    /// Rounds to `places` decimal places with the contract's rounding mode (used for factors too).
+    pub fn round_to_places(self, amount: Decimal, places: u32) -> Decimal {
         let strategy = match self.mode {
             RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
             RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
@@ -185,6 +190,8 @@ pub struct RateOutcome {
 
 #[derive(Clone, Debug)]
 pub struct Gateway {
+    /// Where the gateway's name is written, to point at when its data is missing.
+    pub defined_at: (FileId, Span),
     pub name: String,
     pub title: Option<String>,
     pub requires: Vec<Requirement>,

@@ -16,6 +16,8 @@ fn relative(path: &Path) -> PathBuf {
         .to_path_buf()
 }
 
+/// The data files of a fixture: `NAME.csv|json` and `NAME-*.csv|json`, except those that belong
+/// to another fixture with a longer name (`advances-monthly.csv` is not `advances`'s).
 fn data_files(contract: &Path) -> Vec<PathBuf> {
     let stem = contract
         .file_stem()
@@ -23,18 +25,32 @@ fn data_files(contract: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
         .to_string();
     let dir = contract.parent().expect("a folder");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("readable")
         .flatten()
         .map(|e| e.path())
+        .collect();
+    let fixtures: Vec<String> = entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "obc"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(String::from))
+        .collect();
+    let owner = |name: &str| {
+        fixtures
+            .iter()
+            .filter(|f| name.starts_with(&format!("{f}.")) || name.starts_with(&format!("{f}-")))
+            .max_by_key(|f| f.len())
+            .cloned()
+    };
+    let mut files: Vec<PathBuf> = entries
+        .iter()
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let data = name.ends_with(".csv") || name.ends_with(".json");
-            let ours =
-                name.starts_with(&format!("{stem}.")) || name.starts_with(&format!("{stem}-"));
-            data && ours && !name.ends_with(".expected.csv")
+            data && !name.ends_with(".expected.csv")
+                && owner(name).as_deref() == Some(stem.as_str())
         })
-        .map(|p| relative(&p))
+        .map(|p| relative(p))
         .collect();
     files.sort();
     files
@@ -52,6 +68,7 @@ fn as_of(contract: &Path) -> Option<jiff::civil::Date> {
 
 #[test]
 fn eval_fixtures() {
+    let mismatches = std::sync::Mutex::new(Vec::new());
     insta::glob!("eval/**/*.obc", |path| {
         let contract = relative(path);
         let mut sources = Sources::new();
@@ -94,17 +111,76 @@ fn eval_fixtures() {
                         )
                     })
                     .collect();
-                assert_eq!(
-                    got,
-                    want,
-                    "{} does not match its hand-computed schedule {}",
-                    contract.display(),
-                    expected.display()
-                );
+                if got != want {
+                    let mut m = mismatches.lock().unwrap_or_else(|e| e.into_inner());
+                    m.push(format!(
+                        "{}\n  hand-computed: {want:?}\n  evaluated:     {got:?}",
+                        contract.display()
+                    ));
+                }
             }
         }
         insta::assert_snapshot!(report);
     });
+    let mismatches = mismatches.into_inner().unwrap_or_else(|e| e.into_inner());
+    assert!(
+        mismatches.is_empty(),
+        "schedules that differ from their hand-computed lines:\n{}",
+        mismatches.join("\n")
+    );
+}
+
+/// Every diagnostic code is produced by at least one fixture: a contract under tests/ui or an
+/// evaluation under tests/eval.
+#[test]
+fn every_code_has_a_fixture() {
+    use obc::diagnostic::Code;
+    let mut seen = std::collections::BTreeSet::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (folder, evaluate) in [("tests/ui", false), ("tests/eval", true)] {
+        for path in obc_files(&root.join(folder)) {
+            let contract = relative(&path);
+            let mut sources = Sources::new();
+            let diagnostics = if evaluate {
+                let options = Options {
+                    as_of: as_of(&path),
+                };
+                eval::evaluate_files(&contract, &data_files(&path), options, &mut sources)
+                    .expect("readable")
+                    .diagnostics
+            } else {
+                let workspace = obc::load::load(&contract, &mut sources).expect("readable");
+                obc::check::check(&workspace, &sources)
+            };
+            seen.extend(diagnostics.iter().map(|d| d.code));
+        }
+    }
+    // A file over 16 MiB makes a poor fixture: `syntax::tests::huge_files_are_refused` covers it.
+    seen.insert(Code::FileTooLarge);
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| !seen.contains(c))
+        .map(|c| c.code())
+        .collect();
+    assert!(missing.is_empty(), "no fixture produces {missing:?}");
+}
+
+/// Every `.obc` file under `dir`, sorted.
+fn obc_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "obc") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 /// The committed schema of the JSON schedule is the one the code generates.
@@ -291,9 +367,13 @@ gateway quality "Data quality" {
         let data = dir.join("data.csv");
         std::fs::write(&data, csv).expect("written");
         let mut sources = Sources::new();
-        let evaluation =
-            eval::evaluate_files(&contract, std::slice::from_ref(&data), Options::default(), &mut sources)
-                .expect("readable");
+        let evaluation = eval::evaluate_files(
+            &contract,
+            std::slice::from_ref(&data),
+            Options::default(),
+            &mut sources,
+        )
+        .expect("readable");
         (evaluation, sources, dir)
     }
 

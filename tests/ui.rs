@@ -1,11 +1,10 @@
 //! Data-driven tests. Every `tests/ui/**/*.obc` fixture is checked and its diagnostics are
 //! snapshotted twice, as the human report and as JSON; every contract in `contracts/` must
-//! check clean; and every diagnostic code must be produced by at least one fixture.
+//! check clean. (That every code has a fixture is checked in tests/eval.rs, over both kinds.)
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use obc::diagnostic::{Code, Diagnostic};
+use obc::diagnostic::Diagnostic;
 use obc::render::{self, Format, HumanStyle};
 use obc::source::Sources;
 
@@ -39,27 +38,6 @@ fn ui_fixtures() {
             render::render(Format::Json, &diagnostics, &sources, style)
         );
     });
-}
-
-#[test]
-fn every_code_has_a_fixture() {
-    let mut seen = BTreeSet::new();
-    let pattern = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui");
-    for entry in walk(Path::new(pattern)) {
-        let (diagnostics, _) = check(relative(&entry));
-        seen.extend(diagnostics.iter().map(|d| d.code));
-    }
-    // A file over 16 MiB makes a poor fixture: `syntax::tests::huge_files_are_refused` covers it.
-    seen.insert(Code::FileTooLarge);
-    let missing: Vec<&str> = Code::ALL
-        .iter()
-        .filter(|c| !seen.contains(c))
-        .map(|c| c.code())
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "no fixture under tests/ui produces {missing:?}"
-    );
 }
 
 #[test]

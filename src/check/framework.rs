@@ -160,6 +160,7 @@ fn gateway_block<'a>(ctx: &mut Ctx<'a>, file: FileId, gateway: &'a ast::Gateway)
     };
     if complete {
         ctx.gateways.push(model::Gateway {
+            defined_at: (file, gateway.name.span),
             name: name.clone(),
             title: gateway.title.as_ref().map(|t| t.node.clone()),
             requires,

@@ -399,7 +399,10 @@ fn year_beyond_term(span: Span, year: u32, years: u32, file: FileId) -> Diagnost
         Code::PeriodOutsideTerm,
         file,
         span,
-        format!("contract year {year} is outside the term, which has {years} contract years"),
+        format!(
+            "contract year {year} is outside the term, which has {years} contract year{}",
+            if years == 1 { "" } else { "s" }
+        ),
         "outside the term",
     )
     .with_help(format!(

@@ -1296,7 +1296,7 @@ fn compare_with_pot(
             ),
             "cannot pay its whole pot",
         )
-        .with_help("let the best band pay 100% of the pot, or lower the weight or pot to what can be earned")
+        .with_help("raise what the best result pays, raise or remove the cap that limits it, or lower the weight or pot to what can be earned")
     };
     ctx.report(diagnostic);
 }

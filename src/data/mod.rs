@@ -231,6 +231,20 @@ pub fn parse_number(text: &str) -> Option<Decimal> {
         .trim()
         .trim_end_matches('%')
         .trim_start_matches(['£', '$', '€']);
+    // Commas only as thousands separators: `1,200.5`, never a decimal comma such as `1,5`.
+    let whole = trimmed
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('-');
+    if whole.contains(',') {
+        let mut groups = whole.split(',');
+        let first = groups.next().unwrap_or_default();
+        let grouped = (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3);
+        if !grouped || trimmed.split('.').nth(1).is_some_and(|f| f.contains(',')) {
+            return None;
+        }
+    }
     let digits: String = trimmed.chars().filter(|&c| c != ',').collect();
     if digits.is_empty() || digits.contains(['e', 'E']) {
         return None;
@@ -239,6 +253,12 @@ pub fn parse_number(text: &str) -> Option<Decimal> {
 }
 
 impl Validator<'_> {
+    fn line(&self, row: &Row) -> usize {
+        self.source
+            .map(|s| s.line_col(row.span.start).line)
+            .unwrap_or(row.number + 1)
+    }
+
     fn row_ref(&self, file: FileId, row: &Row) -> RowRef {
         let line = self
             .source
@@ -351,7 +371,7 @@ impl Validator<'_> {
                         cell.text.trim()
                     ),
                     "not a number",
-                    "write a plain number such as `86.5` or `1,200`",
+                    "write a plain number with a decimal point, such as `86.5` or `1,200`",
                 );
                 None
             }
@@ -366,7 +386,7 @@ impl Validator<'_> {
                 Code::InconsistentRow,
                 file,
                 row.span,
-                format!("row {} names no indicator", row.number),
+                format!("line {} names no indicator", self.line(row)),
                 "no indicator",
                 "fill in the `indicator` column",
             );
@@ -390,6 +410,9 @@ impl Validator<'_> {
             return;
         };
         let unit = indicator.unit;
+        if table.column("period").is_none() {
+            return; // reported once, for the header
+        }
         let period = self.period(file, row, text(row, table.column("period")));
         let value = self.number(file, text(row, table.column("value")), "value");
         let numerator = self.number(file, text(row, table.column("numerator")), "numerator");
@@ -403,18 +426,20 @@ impl Validator<'_> {
         }
         let comparison = self.number(file, text(row, table.column("comparison")), "comparison");
         let value = match (value, numerator, denominator) {
-            (Some(v), _, _) => Some(v),
-            (None, Some(n), Some(d)) => {
-                match unit {
-                    Unit::Percent => Some(n / d * Decimal::ONE_HUNDRED),
-                    Unit::RatePer(per) => Some(n / d * per),
-                    Unit::Ratio => Some(n / d),
-                    _ => {
-                        self.report(Code::InconsistentRow, file, row.span, format!("`{name}` is a {} and needs a `value`, not a numerator and denominator", crate::check::unit_words(unit)), "no value", "give the value in the `value` column");
-                        None
-                    }
-                }
+            (Some(v), Some(n), Some(d)) => {
+                self.value_matches_fraction(file, row, table, &name, unit, v, n, d);
+                Some(v)
             }
+            (Some(v), _, _) => Some(v),
+            (None, Some(n), Some(d)) => match unit {
+                Unit::Percent => Some(n / d * Decimal::ONE_HUNDRED),
+                Unit::RatePer(per) => Some(n / d * per),
+                Unit::Ratio => Some(n / d),
+                _ => {
+                    self.report(Code::InconsistentRow, file, row.span, format!("`{name}` is measured in {} and needs a `value`, not a numerator and denominator", crate::check::unit_words(unit)), "no value", "give the value in the `value` column");
+                    None
+                }
+            },
             (None, _, _) => {
                 let has_error = self.diagnostics.iter().any(|d| {
                     d.file == file
@@ -426,7 +451,7 @@ impl Validator<'_> {
                         Code::InconsistentRow,
                         file,
                         row.span,
-                        format!("row {} gives no value for `{name}`", row.number),
+                        format!("line {} gives no value for `{name}`", self.line(row)),
                         "no value",
                         "fill in `value`, or both `numerator` and `denominator`",
                     );
@@ -510,6 +535,50 @@ impl Validator<'_> {
         });
     }
 
+    /// A row that gives both a value and a numerator and denominator must agree with itself, to
+    /// the places the value is written with.
+    #[allow(clippy::too_many_arguments)]
+    fn value_matches_fraction(
+        &mut self,
+        file: FileId,
+        row: &Row,
+        table: &Table,
+        name: &str,
+        unit: Unit,
+        value: Decimal,
+        numerator: Decimal,
+        denominator: Decimal,
+    ) {
+        let from_fraction = match unit {
+            Unit::Percent => numerator / denominator * Decimal::ONE_HUNDRED,
+            Unit::RatePer(per) => numerator / denominator * per,
+            Unit::Ratio => numerator / denominator,
+            _ => return,
+        };
+        let places = value.scale();
+        let tolerance = Decimal::new(1, places);
+        if (from_fraction.round_dp(places) - value).abs() > tolerance {
+            let at = text(row, table.column("value"))
+                .map(|c| c.span)
+                .unwrap_or(row.span);
+            let currency = self.contract.currency;
+            self.report(
+                Code::InconsistentRow,
+                file,
+                at,
+                format!(
+                    "the value {} of `{name}` does not match its numerator and denominator, {} of {}, which give {}",
+                    format_value(value, unit, currency),
+                    numerator.normalize(),
+                    denominator.normalize(),
+                    format_value(from_fraction.round_dp(places.max(1)), unit, currency)
+                ),
+                "does not match",
+                "correct the value, the numerator or the denominator, or leave the value out and let obc work it out",
+            );
+        }
+    }
+
     /// The period of a row, reporting periods that cannot be read, do not exist or lie outside the term.
     fn period(&mut self, file: FileId, row: &Row, cell: Option<&Cell>) -> Option<Period> {
         let Some(cell) = cell else {
@@ -517,7 +586,7 @@ impl Validator<'_> {
                 Code::InvalidPeriodInData,
                 file,
                 row.span,
-                format!("row {} has no period", row.number),
+                format!("line {} has no period", self.line(row)),
                 "no period",
                 "fill in the `period` column, such as `2016/17 Q1`",
             );
@@ -560,7 +629,7 @@ impl Validator<'_> {
                 None
             }
             Err(PeriodProblem::BeyondTerm { year, years }) => {
-                self.report(Code::DataOutsideTerm, file, cell.span, format!("contract year {year} is outside the term, which has {years} contract years"), "outside the term", "remove the row, or correct its period");
+                self.report(Code::DataOutsideTerm, file, cell.span, format!("contract year {year} is outside the term, which has {years} contract year{}", if years == 1 { "" } else { "s" }), "outside the term", "remove the row, or correct its period");
                 None
             }
         }

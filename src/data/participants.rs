@@ -245,7 +245,7 @@ impl<'c> Reader<'c> {
             self.problem(
                 Code::UnknownNameInData,
                 at(columns.outcome),
-                format!("`{outcome}` is not an outcome of any rate card"),
+                format!("`{outcome}` is not an outcome or criterion of any rate card"),
                 "unknown outcome",
                 help,
             );

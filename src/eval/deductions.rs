@@ -97,7 +97,7 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
             run,
             &deduction.caps,
             deduction.frequency,
-            year,
+            &period,
             &mut totals,
             rounded,
             &mut steps,
@@ -118,6 +118,8 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
             )),
             basis: if excess.is_zero() {
                 "within tolerance".into()
+            } else if capped < rounded {
+                format!("{} above tolerance (capped)", excess.normalize())
             } else {
                 format!("{} above tolerance", excess.normalize())
             },

@@ -9,13 +9,16 @@ use crate::calendar::{self, Period};
 use crate::check::{format_percent, format_value, Bound};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{BandPayout, Improvement, ImprovementPays, Indicator, Mechanism, Payment};
-use crate::syntax::ast::{BandSide, ChangeKind, LimitScope, MissingDataRule, Polarity};
+use crate::syntax::ast::{BandSide, ChangeKind, MissingDataRule, Polarity};
 
 /// What a mechanism pays for one period before gateways, caps and rounding.
+#[derive(Default)]
 struct Worked {
     amount: Decimal,
     basis: String,
     steps: Vec<String>,
+    /// Data the mechanism needed but did not have, in words; the line then pays nothing.
+    missing: Option<String>,
 }
 
 pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
@@ -107,7 +110,9 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
         run.used_rows.extend(measured.rows.iter().map(|o| o.row));
         line.rows = measured.rows.iter().map(|o| run.row_name(o.row)).collect();
         line.measured = Some(format_value(
-            measured.value.round_dp(4),
+            measured
+                .value
+                .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
             indicator.unit,
             run.currency(),
         ));
@@ -118,6 +123,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 amount: Decimal::ZERO,
                 basis: "not assessed".into(),
                 steps: vec![reason],
+                missing: None,
             },
             None => work(
                 run,
@@ -129,6 +135,21 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 pooled,
             ),
         };
+        if let Some(what) = &worked.missing {
+            if run.contract.missing_data == MissingDataRule::Error {
+                let (file, span) = indicator.defined_at;
+                run.diagnostics.push(
+                    Diagnostic::new(
+                        Code::MissingData,
+                        file,
+                        span,
+                        format!("there is no value for {what}, which payment `{}` needs", payment.name),
+                        "no data for this period",
+                    )
+                    .with_help("add the value to the data, or state `missing data pays nothing` in the contract"),
+                );
+            }
+        }
         line.basis = worked.basis;
         steps.extend(worked.steps);
         let mut amount = worked.amount;
@@ -156,7 +177,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 run,
                 &payment.caps,
                 payment.frequency,
-                year,
+                period,
                 &mut totals,
                 amount,
                 &mut steps,
@@ -197,20 +218,28 @@ fn work(
     let value = measured.value;
     let unit = indicator.unit;
     let currency = run.currency();
-    let shown = format_value(value.round_dp(4), unit, currency);
+    let shown = format_value(
+        value.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        unit,
+        currency,
+    );
     let pot = period_pot(run, payment, period, whole_days);
     let pot_amount = pot.as_ref().map(|(p, _)| *p).unwrap_or_default();
     let mut steps: Vec<String> = pot.iter().map(|(_, words)| words.clone()).collect();
-    let of_pot = |share: Decimal, steps: &mut Vec<String>| {
-        let amount = pot_amount * share / Decimal::ONE_HUNDRED;
-        steps.push(format!(
-            "{} of {} is {}",
-            format_percent(share.round_dp(6)),
-            run.money(pot_amount),
-            run.money(amount)
-        ));
-        amount
-    };
+    let of_pot =
+        |share: Decimal, steps: &mut Vec<String>| {
+            let amount = pot_amount * share / Decimal::ONE_HUNDRED;
+            steps.push(format!(
+                "{} of {} is {}",
+                format_percent(share.round_dp_with_strategy(
+                    6,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                )),
+                run.money(pot_amount),
+                run.money(amount)
+            ));
+            amount
+        };
     match &payment.mechanism {
         Mechanism::Tiers(bands) => {
             let Some(band) = find_band(bands, value, run.contract.boundary) else {
@@ -219,6 +248,7 @@ fn work(
                     amount: Decimal::ZERO,
                     basis: "no band".into(),
                     steps,
+                    missing: None,
                 };
             };
             let (amount, basis) = match band.payout {
@@ -264,11 +294,18 @@ fn work(
                         band.text,
                         format_percent(from),
                         format_percent(to),
-                        format_percent(share.round_dp(4))
+                        format_percent(share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
                     ));
                     (
                         of_pot(share, &mut steps),
-                        format!("`{}`: {}", band.text, format_percent(share.round_dp(2))),
+                        format!(
+                            "`{}`: {}",
+                            band.text,
+                            format_percent(share.round_dp_with_strategy(
+                                2,
+                                rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                            ))
+                        ),
                     )
                 }
             };
@@ -276,6 +313,7 @@ fn work(
                 amount,
                 basis,
                 steps,
+                missing: None,
             }
         }
         Mechanism::Linear {
@@ -292,13 +330,23 @@ fn work(
                 format_percent(*pay_from),
                 format_value(*to, unit, currency),
                 format_percent(*pay_to),
-                format_percent(share.round_dp(4))
+                format_percent(share.round_dp_with_strategy(
+                    4,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                ))
             ));
             let amount = of_pot(share, &mut steps);
             Worked {
                 amount,
-                basis: format!("linear: {}", format_percent(share.round_dp(2))),
+                basis: format!(
+                    "linear: {}",
+                    format_percent(share.round_dp_with_strategy(
+                        2,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                    ))
+                ),
                 steps,
+                missing: None,
             }
         }
         Mechanism::Points {
@@ -312,7 +360,9 @@ fn work(
             let earned = points * position;
             steps.push(format!(
                 "{shown} earns {} of {} points (0 at {}, all at {})",
-                earned.round_dp(4).normalize(),
+                earned
+                    .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                    .normalize(),
                 points.normalize(),
                 format_value(*from, unit, currency),
                 format_value(*to, unit, currency)
@@ -320,7 +370,9 @@ fn work(
             let mut amount = earned * price;
             steps.push(format!(
                 "{} points at {} a point is {}",
-                earned.round_dp(4).normalize(),
+                earned
+                    .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                    .normalize(),
                 run.money(*price),
                 run.money(amount)
             ));
@@ -331,13 +383,20 @@ fn work(
                     .find_map(|o| o.factors.get(factor))
                     .copied();
                 let Some(mut factor_value) = given else {
-                    steps.push(format!(
-                        "no `{factor}` was given with the data, so it counts as 1"
-                    ));
-                    continue;
+                    let what = format!(
+                        "the factor `{factor}` for `{}` in {}",
+                        indicator.name, period.label
+                    );
+                    steps.push(format!("there is no value for {what}, so nothing is paid"));
+                    return Worked {
+                        amount: Decimal::ZERO,
+                        basis: "missing factor".into(),
+                        steps,
+                        missing: Some(what),
+                    };
                 };
                 if let Some(places) = run.contract.factor_places {
-                    factor_value = factor_value.round_dp(places);
+                    factor_value = run.contract.rounding.round_to_places(factor_value, places);
                 }
                 amount *= factor_value;
                 steps.push(format!(
@@ -348,8 +407,17 @@ fn work(
             }
             Worked {
                 amount,
-                basis: format!("{} points", earned.round_dp(2).normalize()),
+                basis: format!(
+                    "{} points",
+                    earned
+                        .round_dp_with_strategy(
+                            2,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                        )
+                        .normalize()
+                ),
                 steps,
+                missing: None,
             }
         }
         Mechanism::Improvement(improvement) => {
@@ -361,6 +429,7 @@ fn work(
                     amount: Decimal::ZERO,
                     basis: "no comparison".into(),
                     steps,
+                    missing: None,
                 };
             };
             steps.push(words);
@@ -374,17 +443,22 @@ fn work(
             if triggered {
                 steps.push(format!(
                     "the improvement of {}{points_word} meets the trigger of {}{points_word}",
-                    change.round_dp(4).normalize(),
+                    change
+                        .round_dp_with_strategy(
+                            4,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                        )
+                        .normalize(),
                     trigger.normalize()
                 ));
             } else {
-                steps.push(format!("the improvement of {}{points_word} does not meet the trigger of {}{points_word}", change.round_dp(4).normalize(), trigger.normalize()));
+                steps.push(format!("the improvement of {}{points_word} does not meet the trigger of {}{points_word}", change.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize(), trigger.normalize()));
                 if let (Some(pooled_trigger), Some(pooled)) = (improvement.pooled_trigger, pooled) {
                     if pooled >= pooled_trigger {
                         triggered = true;
-                        steps.push(format!("the pooled improvement over the periods so far, {}{points_word}, meets the pooled trigger of {}{points_word}", pooled.round_dp(4).normalize(), pooled_trigger.normalize()));
+                        steps.push(format!("the pooled improvement over the periods so far, {}{points_word}, meets the pooled trigger of {}{points_word}", pooled.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize(), pooled_trigger.normalize()));
                     } else {
-                        steps.push(format!("nor does the pooled improvement over the periods so far, {}{points_word}, meet the pooled trigger of {}{points_word}", pooled.round_dp(4).normalize(), pooled_trigger.normalize()));
+                        steps.push(format!("nor does the pooled improvement over the periods so far, {}{points_word}, meet the pooled trigger of {}{points_word}", pooled.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero).normalize(), pooled_trigger.normalize()));
                     }
                 }
             }
@@ -393,12 +467,15 @@ fn work(
                     amount: Decimal::ZERO,
                     basis: "not triggered".into(),
                     steps,
+                    missing: None,
                 };
             }
             let amount = match improvement.pays {
                 ImprovementPays::Share(share) => of_pot(share, &mut steps),
                 ImprovementPays::PerPoint(rate) => {
-                    let amount = rate * change;
+                    // Only improvement is paid for: a period rescued by the pooled trigger
+                    // whose own result got worse earns nothing per point.
+                    let amount = rate * change.max(Decimal::ZERO);
                     let unit = if improvement.change == ChangeKind::Relative {
                         "% of improvement"
                     } else {
@@ -407,7 +484,12 @@ fn work(
                     steps.push(format!(
                         "{} for each{unit}: {}{} gives {}",
                         run.money(rate),
-                        change.round_dp(4).normalize(),
+                        change
+                            .round_dp_with_strategy(
+                                4,
+                                rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                            )
+                            .normalize(),
                         if improvement.change == ChangeKind::Relative {
                             "%"
                         } else {
@@ -427,12 +509,14 @@ fn work(
                 amount,
                 basis: "improvement".into(),
                 steps,
+                missing: None,
             }
         }
         Mechanism::RateCard(_) => Worked {
             amount: Decimal::ZERO,
             basis: String::new(),
             steps,
+            missing: None,
         },
     }
 }
@@ -464,7 +548,12 @@ fn improvement_of(
                 format!(
                     "against {against} of {}, the improvement is {} points",
                     format_value(reference, indicator.unit, currency),
-                    change.round_dp(4).normalize()
+                    change
+                        .round_dp_with_strategy(
+                            4,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                        )
+                        .normalize()
                 ),
             )
         }
@@ -478,7 +567,12 @@ fn improvement_of(
                 format!(
                     "against {against} of {}, the improvement is {}%",
                     format_value(reference, indicator.unit, currency),
-                    change.round_dp(4).normalize()
+                    change
+                        .round_dp_with_strategy(
+                            4,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                        )
+                        .normalize()
                 ),
             )
         }
@@ -550,17 +644,11 @@ fn apply_gateways(
                     gateway.name
                 ));
                 if run.contract.missing_data == MissingDataRule::Error {
-                    let indicator = run
-                        .contract
-                        .indicators
-                        .values()
-                        .find(|i| what.contains(&format!("`{}`", i.name)));
-                    if let Some((file, span)) = indicator.map(|i| i.defined_at) {
-                        run.diagnostics.push(
-                            Diagnostic::new(Code::MissingData, file, span, format!("there is no data for {what}, which gateway `{}` needs", gateway.name), "no data for this period")
-                                .with_help("add the row to the data, or state `missing data pays nothing` in the contract"),
-                        );
-                    }
+                    let (file, span) = gateway.defined_at;
+                    run.diagnostics.push(
+                        Diagnostic::new(Code::MissingData, file, span, format!("there is no data for {what}, which gateway `{}` needs", gateway.name), "no data for this period")
+                            .with_help("add the row to the data, or state `missing data pays nothing` in the contract"),
+                    );
                 }
                 amount -= amount * gateway.withholds / Decimal::ONE_HUNDRED;
             }
@@ -654,38 +742,57 @@ fn advances(
     }
 }
 
-/// A yearly floor tops the year's lines up to the floor, in a line of its own.
+/// A floor tops up the lines of its scope (each period, month, quarter, contract year or the
+/// term) to the floor, in a line of its own after the scope's last line.
 fn floors(run: &mut Run, payment: &Payment) {
     let calendar = run.calendar();
     for (scope, floor) in &payment.floors {
-        if *scope != LimitScope::Year {
-            continue;
-        }
-        for year in 1..=calendar.contract_years() {
-            let paid: Decimal = run
-                .lines
-                .iter()
-                .filter(|l| l.payment == payment.name && l.contract_year == year)
-                .map(|l| l.amount)
-                .sum();
-            let Some(last) = run
-                .lines
-                .iter()
-                .filter(|l| l.payment == payment.name && l.contract_year == year)
-                .max_by_key(|l| l.period_end)
-                .cloned()
-            else {
-                continue;
-            };
-            if paid >= *floor || last.status == Status::Pending && run.options.as_of.is_some() {
+        // The payment's own lines, grouped by the floor's scope, in order.
+        let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+        for (index, line) in run.lines.iter().enumerate() {
+            if line.payment != payment.name || line.kind != LineKind::Payment {
                 continue;
             }
+            let period = Period {
+                label: line.period.clone(),
+                start: line.period_start,
+                end: line.period_end,
+            };
+            match super::scope_key(&calendar, *scope, payment.frequency, &period) {
+                None => groups.push((None, vec![index])),
+                Some(key) => match groups.iter_mut().find(|(k, _)| k.as_ref() == Some(&key)) {
+                    Some((_, members)) => members.push(index),
+                    None => groups.push((Some(key), vec![index])),
+                },
+            }
+        }
+        for (key, members) in groups {
+            let paid: Decimal = members.iter().map(|&i| run.lines[i].amount).sum();
+            let Some(&last) = members.last() else {
+                continue;
+            };
+            let last = run.lines[last].clone();
+            let awaiting = last.status == Status::Pending && run.options.as_of.is_some();
+            if paid >= *floor || awaiting {
+                continue;
+            }
+            let within = key.unwrap_or_else(|| last.period.clone());
+            let within = if within.is_empty() {
+                "the term".to_string()
+            } else {
+                within
+            };
             run.lines.push(Line {
                 kind: LineKind::Floor,
                 measured: None,
-                basis: format!("floor {} per year", run.money(*floor)),
+                basis: format!("floor {} {}", run.money(*floor), scope.words()),
                 amount: *floor - paid,
-                explanation: vec![format!("{} was earned in contract year {year}, below the floor of {}: the difference is paid with the last period", run.money(paid), run.money(*floor))],
+                explanation: vec![format!(
+                    "{} was earned in {within}, below the floor of {} {}: the difference is paid with the last period",
+                    run.money(paid),
+                    run.money(*floor),
+                    scope.words()
+                )],
                 rows: Vec::new(),
                 ..last
             });

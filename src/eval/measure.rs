@@ -96,7 +96,14 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
             n.normalize(),
             d.normalize(),
             labels.join(", "),
-            format_value(value.round_dp(4), unit, currency)
+            format_value(
+                value.round_dp_with_strategy(
+                    4,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                ),
+                unit,
+                currency
+            )
         );
         (value, Some(d), how)
     } else if matches!(unit, Unit::Count | Unit::Money) {

@@ -297,7 +297,7 @@ impl Run<'_> {
                     format!("the row for `{}` in {} is not used by any payment, gateway or deduction", observation.indicator, observation.period.label),
                     "not used",
                 )
-                .with_help("check the period against how often the payments are assessed, or remove the row"),
+                .with_help("the row's period may not match how often the payments are assessed, or no payment needed it; check its period, or remove it"),
             );
         }
     }
@@ -363,53 +363,93 @@ pub(crate) fn duration_words(duration: Duration) -> String {
     )
 }
 
-/// Running totals for caps over a year and over the term.
+/// Running totals for caps that add up over several lines: per month or quarter (when the
+/// payment is assessed more often), per contract year and over the term.
 #[derive(Default)]
 pub(crate) struct CapTotals {
-    by_year: std::collections::HashMap<u32, Decimal>,
-    term: Decimal,
+    paid: std::collections::HashMap<(LimitScope, String), Decimal>,
+}
+
+/// The calendar bucket a line falls in for a cap or floor of `scope`: `None` when the scope
+/// applies to each line on its own (per period, or a scope no shorter than the line).
+pub(crate) fn scope_key(
+    calendar: &Calendar,
+    scope: LimitScope,
+    frequency: Frequency,
+    period: &Period,
+) -> Option<String> {
+    match (scope, frequency) {
+        (LimitScope::Month, Frequency::Monthly)
+        | (LimitScope::Period | LimitScope::Participant, _) => None,
+        (LimitScope::Quarter, Frequency::Monthly) => Some(calendar.quarter_label(period.end)),
+        (LimitScope::Month | LimitScope::Quarter, _) => None,
+        (LimitScope::Year, _) => Some(format!("year {}", calendar.contract_year_of(period.end))),
+        (LimitScope::Term, _) => Some(String::new()),
+    }
+}
+
+/// How many of a scope's periods one line spans, for a cap per month or quarter on a line that
+/// covers several (a cap per month on a quarterly payment allows three times the cap).
+fn scope_multiple(scope: LimitScope, frequency: Frequency) -> Decimal {
+    let line_months = calendar::frequency_months(frequency);
+    let scope_months = match scope {
+        LimitScope::Month => 1,
+        LimitScope::Quarter => 3,
+        _ => return Decimal::ONE,
+    };
+    Decimal::from((line_months / scope_months).max(1))
 }
 
 /// Applies the caps of a payment to a rounded amount for one period, adding a step for each
-/// cap that bites. Caps per period apply first, then per year, then over the term.
+/// cap that bites: first the caps on the line itself, then those that add up over months,
+/// quarters, the contract year and the term.
 pub(crate) fn apply_caps(
     run: &Run,
     caps: &[(LimitScope, Decimal)],
     frequency: Frequency,
-    year: u32,
+    period: &Period,
     totals: &mut CapTotals,
     mut amount: Decimal,
     steps: &mut Vec<String>,
 ) -> Decimal {
+    let calendar = run.calendar();
     for (scope, cap) in caps {
-        let applies = match scope {
-            LimitScope::Period => true,
-            LimitScope::Month => frequency == Frequency::Monthly,
-            LimitScope::Quarter => frequency == Frequency::Quarterly,
-            _ => false,
-        };
-        if applies && amount > *cap {
+        if *scope == LimitScope::Participant
+            || scope_key(&calendar, *scope, frequency, period).is_some()
+        {
+            continue;
+        }
+        let limit = *cap * scope_multiple(*scope, frequency);
+        if amount > limit {
             steps.push(format!(
                 "capped at {} {}: {} becomes {}",
                 run.money(*cap),
                 scope.words(),
                 run.money(amount),
-                run.money(*cap)
+                run.money(limit)
             ));
-            amount = *cap;
+            amount = limit;
         }
     }
-    let so_far = totals.by_year.get(&year).copied().unwrap_or_default();
+    let mut keys = Vec::new();
     for (scope, cap) in caps {
-        let (paid, label) = match scope {
-            LimitScope::Year => (so_far, "this contract year"),
-            LimitScope::Term => (totals.term, "the term"),
-            _ => continue,
+        let Some(key) = scope_key(&calendar, *scope, frequency, period) else {
+            continue;
         };
+        let paid = totals
+            .paid
+            .get(&(*scope, key.clone()))
+            .copied()
+            .unwrap_or_default();
         let room = (*cap - paid).max(Decimal::ZERO);
         if amount > room {
+            let within = match scope {
+                LimitScope::Term => "the term".to_string(),
+                LimitScope::Year => "this contract year".to_string(),
+                _ => key.clone(),
+            };
             steps.push(format!(
-                "capped at {} {}: {} already paid in {label}, so {} becomes {}",
+                "capped at {} {}: {} already paid in {within}, so {} becomes {}",
                 run.money(*cap),
                 scope.words(),
                 run.money(paid),
@@ -418,9 +458,11 @@ pub(crate) fn apply_caps(
             ));
             amount = room;
         }
+        keys.push((*scope, key));
     }
-    *totals.by_year.entry(year).or_default() += amount;
-    totals.term += amount;
+    for key in keys {
+        *totals.paid.entry(key).or_default() += amount;
+    }
     amount
 }
 

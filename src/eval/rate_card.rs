@@ -62,6 +62,8 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
         };
         for (k, outcome) in card.outcomes.iter().enumerate() {
             let (own, criteria) = &indexes[k];
+            // An outcome needing several criteria is reached when every criterion is met and,
+            // if the outcome itself is recorded too, not before that record.
             let reached = if outcome.all_of.is_empty() {
                 achieved(*own)
             } else {
@@ -69,7 +71,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
                     .iter()
                     .map(|c| achieved(*c))
                     .collect::<Option<Vec<Date>>>()
-                    .and_then(|dates| dates.into_iter().max())
+                    .and_then(|dates| dates.into_iter().chain(achieved(*own)).max())
             };
             let Some(on) = reached else { continue };
             if let Some(window) = outcome.within {
@@ -157,7 +159,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             run,
             &payment.caps,
             payment.frequency,
-            year,
+            period,
             &mut totals,
             rounded,
             &mut steps,
