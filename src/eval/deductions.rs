@@ -4,11 +4,9 @@
 use rust_decimal::Decimal;
 
 use super::measure;
-use super::{apply_caps, due_date, round, CapTotals, Line, LineKind, Run, Status};
+use super::{apply_caps, due_date, round, CapTotals, Line, LineKind, Run};
 use crate::check::format_percent;
-use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{DeductAmount, Deduction};
-use crate::syntax::ast::MissingDataRule;
 
 pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
     let Some(indicator) = run.contract.indicators.get(&deduction.indicator).cloned() else {
@@ -23,25 +21,12 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
             if !run.data_expected(due) {
                 continue;
             }
-            if run.contract.missing_data == MissingDataRule::Error {
-                let (file, span) = indicator.defined_at;
-                run.diagnostics.push(
-                    Diagnostic::new(
-                        Code::MissingData,
-                        file,
-                        span,
-                        format!(
-                            "there is no data for `{}` in {}, which deduction `{}` needs",
-                            indicator.name, period.label, deduction.name
-                        ),
-                        "no data for this period",
-                    )
-                    .with_help(format!(
-                        "add a row for `{}` and {} (0 if there were no breaches)",
-                        indicator.name, period.label
-                    )),
-                );
-            }
+            let what = format!("`{}` in {}", indicator.name, period.label);
+            run.missing_data(
+                indicator.defined_at,
+                &what,
+                &format!("deduction `{}`", deduction.name),
+            );
             continue;
         };
         run.used_rows.extend(measured.rows.iter().map(|o| o.row));
@@ -105,12 +90,6 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
         steps.push("deducted from the payments due when the data is available".to_string());
         steps.extend(due_steps);
         run.lines.push(Line {
-            payment: deduction.name.clone(),
-            kind: LineKind::Deduction,
-            period: period.label.clone(),
-            period_start: period.start,
-            period_end: period.end,
-            contract_year: year,
             measured: Some(format!(
                 "{} breach{}",
                 breaches.normalize(),
@@ -128,14 +107,16 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
             } else {
                 -capped
             },
-            due,
-            status: if run.status(due) == Status::Due {
-                Status::Due
-            } else {
-                Status::Pending
-            },
             explanation: steps,
             rows: measured.rows.iter().map(|o| run.row_name(o.row)).collect(),
+            ..Line::new(
+                &deduction.name,
+                LineKind::Deduction,
+                &period,
+                year,
+                due,
+                run.status(due),
+            )
         });
     }
 }

@@ -7,7 +7,6 @@ use super::measure::{self, GatewayOutcome, Measured};
 use super::{apply_caps, due_date, period_pot, round, CapTotals, Line, LineKind, Run, Status};
 use crate::calendar::{self, Period};
 use crate::check::{format_percent, format_value, Bound};
-use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{BandPayout, Improvement, ImprovementPays, Indicator, Mechanism, Payment};
 use crate::syntax::ast::{BandSide, ChangeKind, MissingDataRule, Polarity};
 
@@ -64,21 +63,14 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             }),
         )
         .unwrap_or(period.end);
-        let mut line = Line {
-            payment: payment.name.clone(),
-            kind: LineKind::Payment,
-            period: period.label.clone(),
-            period_start: period.start,
-            period_end: period.end,
-            contract_year: year,
-            measured: None,
-            basis: String::new(),
-            amount: Decimal::ZERO,
+        let mut line = Line::new(
+            &payment.name,
+            LineKind::Payment,
+            period,
+            year,
             due,
-            status: run.status(due),
-            explanation: Vec::new(),
-            rows: Vec::new(),
-        };
+            run.status(due),
+        );
         let Some(measured) = measure::lookup(run, &indicator.name, period) else {
             if !run.data_expected(available) {
                 line.status = Status::Pending;
@@ -90,14 +82,14 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 run.lines.push(line);
                 continue;
             }
+            let what = format!("`{}` in {}", indicator.name, period.label);
+            run.missing_data(
+                indicator.defined_at,
+                &what,
+                &format!("payment `{}`", payment.name),
+            );
             match run.contract.missing_data {
-                MissingDataRule::Error => {
-                    let (file, span) = indicator.defined_at;
-                    run.diagnostics.push(
-                        Diagnostic::new(Code::MissingData, file, span, format!("there is no data for `{}` in {}, which payment `{}` needs", indicator.name, period.label, payment.name), "no data for this period")
-                            .with_help(format!("add a row for `{}` and {} to the data, or state `missing data pays nothing` in the contract", indicator.name, period.label)),
-                    );
-                }
+                MissingDataRule::Error => {}
                 MissingDataRule::PaysNothing => {
                     line.basis = "no data".into();
                     line.explanation.push(format!("there is no data for `{}` in {}; the contract says missing data pays nothing", indicator.name, period.label));
@@ -136,19 +128,11 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             ),
         };
         if let Some(what) = &worked.missing {
-            if run.contract.missing_data == MissingDataRule::Error {
-                let (file, span) = indicator.defined_at;
-                run.diagnostics.push(
-                    Diagnostic::new(
-                        Code::MissingData,
-                        file,
-                        span,
-                        format!("there is no value for {what}, which payment `{}` needs", payment.name),
-                        "no data for this period",
-                    )
-                    .with_help("add the value to the data, or state `missing data pays nothing` in the contract"),
-                );
-            }
+            run.missing_data(
+                indicator.defined_at,
+                what,
+                &format!("payment `{}`", payment.name),
+            );
         }
         line.basis = worked.basis;
         steps.extend(worked.steps);
@@ -643,13 +627,11 @@ fn apply_gateways(
                     "gateway `{}` cannot be decided: there is no data for {what}, so it fails",
                     gateway.name
                 ));
-                if run.contract.missing_data == MissingDataRule::Error {
-                    let (file, span) = gateway.defined_at;
-                    run.diagnostics.push(
-                        Diagnostic::new(Code::MissingData, file, span, format!("there is no data for {what}, which gateway `{}` needs", gateway.name), "no data for this period")
-                            .with_help("add the row to the data, or state `missing data pays nothing` in the contract"),
-                    );
-                }
+                run.missing_data(
+                    gateway.defined_at,
+                    &what,
+                    &format!("gateway `{}`", gateway.name),
+                );
                 amount -= amount * gateway.withholds / Decimal::ONE_HUNDRED;
             }
         }
@@ -695,19 +677,17 @@ fn advances(
             period.start
         ));
         run.lines.push(Line {
-            payment: payment.name.clone(),
-            kind: crate::eval::LineKind::Advance,
-            period: period.label.clone(),
-            period_start: period.start,
-            period_end: period.end,
-            contract_year: year,
-            measured: None,
             basis: format!("advance {}", format_percent(share)),
             amount,
-            due: period.start,
-            status: run.status(period.start),
             explanation: steps,
-            rows: Vec::new(),
+            ..Line::new(
+                &payment.name,
+                LineKind::Advance,
+                &period,
+                year,
+                period.start,
+                run.status(period.start),
+            )
         });
     }
     for year in 1..=calendar.contract_years() {

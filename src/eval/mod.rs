@@ -48,6 +48,34 @@ pub enum Status {
     Pending,
 }
 
+impl Line {
+    /// A line with no amount yet, for `name` and `period`, falling due on `due`.
+    pub(crate) fn new(
+        name: &str,
+        kind: LineKind,
+        period: &Period,
+        year: u32,
+        due: Date,
+        status: Status,
+    ) -> Line {
+        Line {
+            payment: name.to_string(),
+            kind,
+            period: period.label.clone(),
+            period_start: period.start,
+            period_end: period.end,
+            contract_year: year,
+            measured: None,
+            basis: String::new(),
+            amount: Decimal::ZERO,
+            due,
+            status,
+            explanation: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+}
+
 /// One line of the schedule: what one payment owes for one period, and why.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Line {
@@ -273,6 +301,30 @@ impl Run<'_> {
             .map(String::as_str)
             .unwrap_or("data");
         format!("{file}:{}", row.line)
+    }
+
+    /// Reports data that is missing for a period, unless the contract says missing data pays
+    /// nothing. `what` names the data; `needed_by` the payment, gateway or deduction.
+    pub fn missing_data(
+        &mut self,
+        defined_at: (crate::source::FileId, crate::source::Span),
+        what: &str,
+        needed_by: &str,
+    ) {
+        if self.contract.missing_data != crate::syntax::ast::MissingDataRule::Error {
+            return;
+        }
+        let (file, span) = defined_at;
+        self.diagnostics.push(
+            Diagnostic::new(
+                crate::diagnostic::Code::MissingData,
+                file,
+                span,
+                format!("there is no data for {what}, which {needed_by} needs"),
+                "no data for this period",
+            )
+            .with_help("add it to the data, or state `missing data pays nothing` in the contract"),
+        );
     }
 
     fn report_unused_rows(&mut self) {

@@ -167,19 +167,18 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
         steps.extend(due_steps);
         let count: usize = kinds.values().map(|(n, _)| n).sum();
         run.lines.push(Line {
-            payment: payment.name.clone(),
-            kind: LineKind::Payment,
-            period: period.label.clone(),
-            period_start: period.start,
-            period_end: period.end,
-            contract_year: year,
             measured: Some(format!("{count} fee{}", if count == 1 { "" } else { "s" })),
             basis: "rate card".into(),
             amount: capped,
-            due,
-            status: run.status(due),
             explanation: steps,
-            rows: Vec::new(),
+            ..Line::new(
+                &payment.name,
+                LineKind::Payment,
+                period,
+                year,
+                due,
+                run.status(due),
+            )
         });
     }
 }
