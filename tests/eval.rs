@@ -4,6 +4,8 @@
 //! there are errors) is snapshotted; when `NAME.expected.csv` exists, its hand-computed lines
 //! (`payment,period,amount,due`) must match the schedule exactly.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use obc::eval::{self, Options};
@@ -138,7 +140,7 @@ fn every_code_has_a_fixture() {
     let mut seen = std::collections::BTreeSet::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (folder, evaluate) in [("tests/ui", false), ("tests/eval", true)] {
-        for path in obc_files(&root.join(folder)) {
+        for path in common::obc_files(&root.join(folder)) {
             let contract = relative(&path);
             let mut sources = Sources::new();
             let diagnostics = if evaluate {
@@ -163,24 +165,6 @@ fn every_code_has_a_fixture() {
         .map(|c| c.code())
         .collect();
     assert!(missing.is_empty(), "no fixture produces {missing:?}");
-}
-
-/// Every `.obc` file under `dir`, sorted.
-fn obc_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "obc") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 /// The committed schema of the JSON schedule is the one the code generates.

@@ -2,6 +2,8 @@
 //! snapshotted twice, as the human report and as JSON; every contract in `contracts/` must
 //! check clean. (That every code has a fixture is checked in tests/eval.rs, over both kinds.)
 
+mod common;
+
 use std::path::Path;
 
 use obc::diagnostic::Diagnostic;
@@ -43,7 +45,7 @@ fn ui_fixtures() {
 #[test]
 fn example_contracts_check_clean() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/contracts");
-    let contracts: Vec<_> = walk(Path::new(dir))
+    let contracts: Vec<_> = common::obc_files(Path::new(dir))
         .into_iter()
         .filter(|p| !p.components().any(|c| c.as_os_str() == "library"))
         .collect();
@@ -66,24 +68,6 @@ fn example_contracts_check_clean() {
             contract.display()
         );
     }
-}
-
-/// Every `.obc` file under `dir`, sorted.
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "obc") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 /// Every ```obc example in the language reference is readable: the reference never shows
