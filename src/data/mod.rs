@@ -414,7 +414,11 @@ impl Validator<'_> {
             return; // reported once, for the header
         }
         let period = self.period(file, row, text(row, table.column("period")));
-        let value = self.number(file, text(row, table.column("value")), "value");
+        let value_cell = text(row, table.column("value"));
+        let value = self.number(file, value_cell, "value");
+        if let (Some(cell), Some(v)) = (value_cell, value) {
+            self.value_fits_unit(file, cell, &name, unit, v);
+        }
         let numerator = self.number(file, text(row, table.column("numerator")), "numerator");
         let denominator_cell = text(row, table.column("denominator"));
         let denominator = self.number(file, denominator_cell, "denominator");
@@ -425,6 +429,16 @@ impl Validator<'_> {
             }
         }
         let comparison = self.number(file, text(row, table.column("comparison")), "comparison");
+        if let (Some(minimum), None) = (indicator.minimum_denominator, denominator) {
+            self.report(
+                Code::InconsistentRow,
+                file,
+                row.span,
+                format!("`{name}` is not assessed below a denominator of {}, so its rows need a `denominator`", minimum.normalize()),
+                "no denominator",
+                "give the numerator and denominator (or the denominator beside the value), so the minimum can be applied",
+            );
+        }
         let value = match (value, numerator, denominator) {
             (Some(v), Some(n), Some(d)) => {
                 self.value_matches_fraction(file, row, table, &name, unit, v, n, d);
@@ -535,6 +549,49 @@ impl Validator<'_> {
         });
     }
 
+    /// Symbols must match the unit (`%` only for percentages, the contract's currency only for
+    /// money) and counts must be whole.
+    fn value_fits_unit(
+        &mut self,
+        file: FileId,
+        cell: &Cell,
+        name: &str,
+        unit: Unit,
+        value: Decimal,
+    ) {
+        let text = cell.text.trim();
+        let currency = self.contract.currency.symbol().symbol();
+        let problem = if text.ends_with('%') && unit != Unit::Percent {
+            Some(format!(
+                "`{text}` has a percent sign but `{name}` is measured in {}",
+                crate::check::unit_words(unit)
+            ))
+        } else if text.starts_with(['£', '$', '€'])
+            && !(unit == Unit::Money && text.starts_with(currency))
+        {
+            Some(format!(
+                "`{text}` is an amount of money but `{name}` is measured in {}",
+                crate::check::unit_words(unit)
+            ))
+        } else if unit == Unit::Count && !value.fract().is_zero() {
+            Some(format!(
+                "`{text}` is not a whole number, but `{name}` is a count"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            self.report(
+                Code::NotANumber,
+                file,
+                cell.span,
+                message,
+                "not in the indicator's unit",
+                format!("write a value in {}", crate::check::unit_words(unit)),
+            );
+        }
+    }
+
     /// A row that gives both a value and a numerator and denominator must agree with itself, to
     /// the places the value is written with.
     #[allow(clippy::too_many_arguments)]
@@ -556,8 +613,9 @@ impl Validator<'_> {
             _ => return,
         };
         let places = value.scale();
-        let tolerance = Decimal::new(1, places);
-        if (from_fraction.round_dp(places) - value).abs() > tolerance {
+        // Half a unit of the last digit written: 86% stands for 85.5% up to 86.5%.
+        let tolerance = Decimal::new(5, places + 1);
+        if (from_fraction - value).abs() > tolerance {
             let at = text(row, table.column("value"))
                 .map(|c| c.span)
                 .unwrap_or(row.span);

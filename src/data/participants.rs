@@ -360,6 +360,46 @@ impl<'c> Reader<'c> {
         let header = reader.headers().map_err(std::io::Error::other)?.clone();
         let names: Vec<&str> = header.iter().collect();
         let columns = Columns::find(&names);
+        let header_at = ProblemAt::Line {
+            file,
+            line: 1,
+            column: None,
+        };
+        for (index, name) in names.iter().enumerate() {
+            let known = ["participant", "outcome", "achieved_on", "started_on"];
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(name.trim())) {
+                let help = match closest_name(name.trim(), known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "participant records have the columns `participant`, `outcome`, `achieved_on` and `started_on`".to_string(),
+                };
+                let at = ProblemAt::Line {
+                    file,
+                    line: 1,
+                    column: Some(index),
+                };
+                self.problem(
+                    Code::UnknownColumn,
+                    at,
+                    format!("the column `{}` is not one the contract uses", name.trim()),
+                    "unknown column",
+                    help,
+                );
+            }
+        }
+        for (column, wanted) in [
+            (columns.outcome, "outcome"),
+            (columns.achieved_on, "achieved_on"),
+        ] {
+            if column.is_none() {
+                self.problem(
+                    Code::MissingColumn,
+                    header_at,
+                    format!("this file has no `{wanted}` column"),
+                    "header row",
+                    format!("add a `{wanted}` column"),
+                );
+            }
+        }
         self.participants
             .files
             .insert(file, short_name(&path.display().to_string()));
@@ -427,6 +467,32 @@ impl<'c> Reader<'c> {
             }
         }
         missing_start.sort_by_key(|(_, a)| a.at);
+        let mut before_start: Vec<(String, Date, Achievement)> = Vec::new();
+        for (name, person) in &self.participants.people {
+            if let Some((started, _)) = person.start {
+                for achievement in person.achieved.iter().filter(|a| a.on < started) {
+                    before_start.push((name.to_string(), started, *achievement));
+                }
+            }
+        }
+        before_start.sort_by_key(|(_, _, a)| a.at);
+        for (name, started, achievement) in before_start {
+            let outcome = self.participants.outcomes[achievement.outcome as usize].clone();
+            self.problem(
+                Code::InconsistentRow,
+                ProblemAt::Line {
+                    file: achievement.at.file,
+                    line: achievement.at.line,
+                    column: None,
+                },
+                format!(
+                    "participant `{name}` achieves `{outcome}` on {}, before starting on {started}",
+                    achievement.on
+                ),
+                "before the start",
+                "check the dates: outcomes are achieved after a participant starts",
+            );
+        }
         for (name, achievement) in missing_start {
             let outcome = self.participants.outcomes[achievement.outcome as usize].clone();
             let at = ProblemAt::Line {

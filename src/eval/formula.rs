@@ -145,7 +145,10 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             .map(|r| run.row_name(*r))
             .collect();
         line.rows.extend(gateway_rows);
-        if failed {
+        if failed && steps.iter().any(|s| s.contains("awaits its data")) {
+            line.basis.push_str(" (awaiting gateway data)");
+            line.status = Status::Pending;
+        } else if failed {
             line.basis.push_str(" (gateway failed)");
         }
         amount = round(run, amount, &mut steps);
@@ -621,6 +624,13 @@ fn apply_gateways(
                 amount -= withheld;
                 failed = true;
             }
+            GatewayOutcome::Missing(what) if !gateway_data_expected(run, &gateway, period) => {
+                steps.push(format!(
+                    "gateway `{}` awaits its data for {what}, expected after the as-of date; the line is pending",
+                    gateway.name
+                ));
+                failed = true;
+            }
             GatewayOutcome::Missing(what) => {
                 failed = true;
                 steps.push(format!(
@@ -637,6 +647,24 @@ fn apply_gateways(
         }
     }
     (amount, failed)
+}
+
+/// Whether a gateway's data for a period can be expected by the as-of date: the period's end
+/// plus the longest data lag of the indicators it requires.
+fn gateway_data_expected(run: &Run, gateway: &crate::model::Gateway, period: &Period) -> bool {
+    let latest = gateway
+        .requires
+        .iter()
+        .filter_map(|r| match r {
+            crate::model::Requirement::Indicator { name, .. } => {
+                run.contract.indicators.get(name)?.data_lag
+            }
+            crate::model::Requirement::Flag(_) => None,
+        })
+        .filter_map(|lag| calendar::add(period.end, lag))
+        .max()
+        .unwrap_or(period.end);
+    run.data_expected(latest)
 }
 
 /// Advances paid during each contract year and the reconciliation at its end.

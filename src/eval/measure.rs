@@ -50,9 +50,12 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
     {
         return Some(single(exact, describe(exact)));
     }
+    // A longer period's row stands for a shorter one only for rates and levels: an annual
+    // count or amount is not the count or amount of each quarter.
+    let additive = matches!(unit, Unit::Count | Unit::Money);
     if let Some(wider) = rows
         .iter()
-        .find(|o| o.period.start <= period.start && o.period.end >= period.end)
+        .find(|o| !additive && o.period.start <= period.start && o.period.end >= period.end)
     {
         return Some(single(
             wider,
