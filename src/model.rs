@@ -27,6 +27,9 @@ pub struct Contract {
     pub missing_data: MissingDataRule,
     /// `month ends stay month ends`: adding months to a month end gives a month end.
     pub keep_month_ends: bool,
+    /// `part periods are excluded`: a period cut short by the term is not assessed (otherwise
+    /// its pot is pro-rated by days).
+    pub exclude_part_periods: bool,
     pub indicators: BTreeMap<String, Indicator>,
     pub factors: Vec<String>,
     pub flags: Vec<String>,

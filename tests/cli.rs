@@ -197,3 +197,13 @@ fn eval_exit_statuses() {
     run(&["eval", EXAMPLE, "--data", "no/such/data.csv"], 2);
     run(&["eval", "tests/ui/syntax/several-errors.obc"], 2);
 }
+
+#[test]
+fn eval_formats_are_snapshotted() {
+    let small = "tests/eval/gateways/withholds-100-and-50.obc";
+    let data = "tests/eval/gateways/withholds-100-and-50.csv";
+    for format in ["table", "json", "csv"] {
+        let output = run(&["eval", small, "--data", data, "--format", format], 0);
+        insta::assert_snapshot!(format!("eval-format-{format}"), output);
+    }
+}

@@ -29,6 +29,7 @@ pub struct Header {
     pub factor_places: Option<u32>,
     pub missing_data: ast::MissingDataRule,
     pub keep_month_ends: bool,
+    pub exclude_part_periods: bool,
     /// The last day a payment may fall due: the term's end plus any run-off.
     pub last_due: Option<jiff::civil::Date>,
     /// `payments continue ... after the term`, where stated.
@@ -142,6 +143,9 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
         factor_places,
         missing_data,
         keep_month_ends: settings.iter().any(|s| matches!(s.node, S::MonthEndsStay)),
+        exclude_part_periods: settings
+            .iter()
+            .any(|s| matches!(s.node, S::PartPeriodsExcluded(true))),
         last_due: None,
         run_off: None,
     };
@@ -185,6 +189,7 @@ fn setting_word(setting: &S) -> &'static str {
         S::MissingData(_) => "missing data",
         S::RunOff(_) => "payments continue",
         S::MonthEndsStay => "month ends stay month ends",
+        S::PartPeriodsExcluded(_) => "part periods are",
     }
 }
 

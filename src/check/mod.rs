@@ -125,6 +125,7 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
         boundary: header.boundary,
         missing_data: header.missing_data,
         keep_month_ends: header.keep_month_ends,
+        exclude_part_periods: header.exclude_part_periods,
         indicators,
         factors: declared(|b| match b {
             ast::Block::Factor(d) => Some(d),

@@ -71,6 +71,19 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             due,
             run.status(due),
         );
+        if run.contract.exclude_part_periods && period.days() < *whole_days {
+            if let Some(measured) = measure::lookup(run, &indicator.name, period) {
+                run.used_rows.extend(measured.rows.iter().map(|o| o.row));
+            }
+            line.basis = "part period excluded".into();
+            line.explanation.push(format!(
+                "{} covers {} of its {whole_days} days; the contract says part periods are excluded, so it is not assessed",
+                period.label,
+                period.days()
+            ));
+            run.lines.push(line);
+            continue;
+        }
         let Some(measured) = measure::lookup(run, &indicator.name, period) else {
             if !run.data_expected(available) {
                 line.status = Status::Pending;

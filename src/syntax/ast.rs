@@ -195,6 +195,8 @@ pub enum ContractSetting {
     RunOff(Spanned<Duration>),
     /// `month ends stay month ends`: adding months to a month end gives a month end.
     MonthEndsStay,
+    /// `part periods are excluded` (`true`) or `part periods are pro-rated` (the default).
+    PartPeriodsExcluded(bool),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

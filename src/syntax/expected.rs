@@ -26,7 +26,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         year_phase => "`in year N` or `from year N`",
         contract_setting => {
             "a contract setting: `reference`, `commissioner`, `provider`, `term`, `fiscal year starts`, `currency`, \
-             `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data`, `payments continue`, `month ends stay month ends` or `description`"
+             `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data`, `payments continue`, `month ends stay month ends`, `part periods are` or `description`"
         }
         currency_code => "a currency code: `GBP`, `EUR` or `USD`",
         value_basis => "`per year`, `total` or `per person per year`",
@@ -34,6 +34,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         rounding_mode => "a rounding mode: `half-up`, `half-even`, `up` or `down`",
         rounding_unit => "`penny`, `pound`, `cent`, `euro` or `dollar`",
         band_side => "`higher` or `lower`",
+        part_period_rule => "`pro-rated` or `excluded`",
         missing_data_action => "`is an error` or `pays nothing`",
         population_setting => "a population setting: `size`, `eligibility` or `description`",
         outcome => "an `outcome` or a `description`",

@@ -482,6 +482,9 @@ impl Lowerer {
             }),
             Rule::run_off => S::RunOff(self.duration(find(&pair, Rule::duration)?)?),
             Rule::month_ends => S::MonthEndsStay,
+            Rule::part_periods => {
+                S::PartPeriodsExcluded(find(&pair, Rule::part_period_rule)?.as_str() == "excluded")
+            }
             Rule::missing_data_rule => {
                 let action = kid(find(&pair, Rule::missing_data_action)?)?;
                 S::MissingData(if action.as_rule() == Rule::missing_is_error {
