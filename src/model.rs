@@ -30,6 +30,9 @@ pub struct Contract {
     /// `part periods are excluded`: a period cut short by the term is not assessed (otherwise
     /// its pot is pro-rated by days).
     pub exclude_part_periods: bool,
+    /// `deductions come before caps`: a deduction taken from a payment reduces its line before
+    /// the payment's caps (otherwise after them, as a line of its own).
+    pub deductions_before_caps: bool,
     pub indicators: BTreeMap<String, Indicator>,
     pub factors: Vec<String>,
     pub flags: Vec<String>,
@@ -217,6 +220,8 @@ pub enum Requirement {
 #[derive(Clone, Debug)]
 pub struct Deduction {
     pub name: String,
+    /// The payment it is taken from, where the contract says so.
+    pub taken_from: Option<String>,
     pub title: Option<String>,
     pub indicator: String,
     /// Breaches allowed per period, and the period.

@@ -30,6 +30,7 @@ pub struct Header {
     pub missing_data: ast::MissingDataRule,
     pub keep_month_ends: bool,
     pub exclude_part_periods: bool,
+    pub deductions_before_caps: bool,
     /// The last day a payment may fall due: the term's end plus any run-off.
     pub last_due: Option<jiff::civil::Date>,
     /// `payments continue ... after the term`, where stated.
@@ -146,6 +147,9 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
         exclude_part_periods: settings
             .iter()
             .any(|s| matches!(s.node, S::PartPeriodsExcluded(true))),
+        deductions_before_caps: settings
+            .iter()
+            .any(|s| matches!(s.node, S::DeductionsBeforeCaps(true))),
         last_due: None,
         run_off: None,
     };
@@ -190,6 +194,7 @@ fn setting_word(setting: &S) -> &'static str {
         S::RunOff(_) => "payments continue",
         S::MonthEndsStay => "month ends stay month ends",
         S::PartPeriodsExcluded(_) => "part periods are",
+        S::DeductionsBeforeCaps(_) => "deductions come",
     }
 }
 

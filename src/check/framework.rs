@@ -181,6 +181,7 @@ fn deduction_block<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Dedu
         },
         |s| match s {
             D::On(_) => "on",
+            D::TakenFrom(_) => "taken from",
             D::Tolerance { .. } => "tolerance",
             D::Deduct { .. } => "deduct",
             D::Cap(_) => "cap",
@@ -189,6 +190,7 @@ fn deduction_block<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Dedu
         &mut ctx.diagnostics,
     );
     let mut on = None;
+    let mut taken_from = None;
     let mut amount = None;
     let mut per_breach = false;
     let mut tolerance = (Decimal::ZERO, Frequency::Monthly);
@@ -226,6 +228,17 @@ fn deduction_block<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Dedu
                 None => complete = false,
             },
             D::Tolerance { breaches, per } => tolerance = (breaches.node, *per),
+            D::TakenFrom(payment) => {
+                if ctx
+                    .symbols
+                    .resolve(payment, &[Kind::Payment], file, &mut ctx.diagnostics)
+                    .is_some()
+                {
+                    taken_from = Some(payment.node.clone());
+                } else {
+                    complete = false;
+                }
+            }
             D::Description(_) => {}
         }
     }
@@ -249,6 +262,7 @@ fn deduction_block<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Dedu
     if let (Some(indicator), Some(amount), true) = (on, amount, complete) {
         ctx.deductions.push(model::Deduction {
             name: name.clone(),
+            taken_from,
             title: deduction.title.as_ref().map(|t| t.node.clone()),
             indicator,
             tolerance: tolerance.0,

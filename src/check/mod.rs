@@ -126,6 +126,7 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
         missing_data: header.missing_data,
         keep_month_ends: header.keep_month_ends,
         exclude_part_periods: header.exclude_part_periods,
+        deductions_before_caps: header.deductions_before_caps,
         indicators,
         factors: declared(|b| match b {
             ast::Block::Factor(d) => Some(d),

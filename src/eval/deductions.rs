@@ -87,7 +87,32 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
             rounded,
             &mut steps,
         );
-        steps.push("deducted from the payments due when the data is available".to_string());
+        let cap_bit = capped < rounded;
+        // Taken from a named payment before its caps: the payment's line carries it.
+        let early = run.contract.deductions_before_caps && !capped.is_zero();
+        let capped = match (&deduction.taken_from, early) {
+            (Some(payment), true) => {
+                run.taken.push((
+                    payment.clone(),
+                    period.end,
+                    capped,
+                    format!("deduction `{}` for {}", deduction.name, period.label),
+                ));
+                steps.push(format!(
+                    "{} is taken off payment `{payment}` before its caps (the contract says deductions come before caps), so this line is nothing",
+                    run.money(capped)
+                ));
+                Decimal::ZERO
+            }
+            (Some(payment), false) => {
+                steps.push(format!("taken from payment `{payment}` after its caps"));
+                capped
+            }
+            (None, _) => {
+                steps.push("deducted from the payments due when the data is available".to_string());
+                capped
+            }
+        };
         steps.extend(due_steps);
         run.lines.push(Line {
             measured: Some(format!(
@@ -97,7 +122,7 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
             )),
             basis: if excess.is_zero() {
                 "within tolerance".into()
-            } else if capped < rounded {
+            } else if cap_bit {
                 format!("{} above tolerance (capped)", excess.normalize())
             } else {
                 format!("{} above tolerance", excess.normalize())

@@ -173,6 +173,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             ));
             amount = Decimal::ZERO;
         } else {
+            amount = run.take_deductions(&payment.name, period, amount, &mut steps);
             amount = apply_caps(
                 run,
                 &payment.caps,

@@ -187,15 +187,25 @@ pub fn evaluate(
         lines: Vec::new(),
         diagnostics: Vec::new(),
         used_rows: Vec::new(),
+        taken: Vec::new(),
     };
+    // Deductions that come before caps must be known before the payments they reduce.
+    let early = contract.deductions_before_caps;
+    if early {
+        for deduction in &contract.deductions {
+            deductions::evaluate(&mut run, deduction);
+        }
+    }
     for payment in &contract.payments {
         match &payment.mechanism {
             Mechanism::RateCard(card) => rate_card::evaluate(&mut run, payment, card),
             _ => formula::evaluate(&mut run, payment),
         }
     }
-    for deduction in &contract.deductions {
-        deductions::evaluate(&mut run, deduction);
+    if !early {
+        for deduction in &contract.deductions {
+            deductions::evaluate(&mut run, deduction);
+        }
     }
     run.report_unused_rows();
     let Run {
@@ -265,9 +275,35 @@ pub(crate) struct Run<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Rows some line used.
     pub used_rows: Vec<RowRef>,
+    /// Deductions to take from payments before their caps: (payment, day the deduction's
+    /// period ends, amount, deduction and period in words).
+    pub taken: Vec<(String, Date, Decimal, String)>,
 }
 
 impl Run<'_> {
+    /// Takes the deductions due from `payment` for `period` off `amount`, before its caps
+    /// (only when the contract says deductions come before caps).
+    pub fn take_deductions(
+        &self,
+        payment: &str,
+        period: &Period,
+        amount: Decimal,
+        steps: &mut Vec<String>,
+    ) -> Decimal {
+        let mut amount = amount;
+        for (target, day, taken, what) in &self.taken {
+            if target == payment && period.start <= *day && *day <= period.end {
+                steps.push(format!(
+                    "{what}: {} taken off before the caps, leaving {}",
+                    self.money(*taken),
+                    self.money(amount - taken)
+                ));
+                amount -= taken;
+            }
+        }
+        amount
+    }
+
     pub fn calendar(&self) -> Calendar {
         self.contract.calendar
     }

@@ -155,6 +155,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             ));
         }
         let rounded = round(run, amount, &mut steps);
+        let rounded = run.take_deductions(&payment.name, period, rounded, &mut steps);
         let capped = apply_caps(
             run,
             &payment.caps,

@@ -197,6 +197,8 @@ pub enum ContractSetting {
     MonthEndsStay,
     /// `part periods are excluded` (`true`) or `part periods are pro-rated` (the default).
     PartPeriodsExcluded(bool),
+    /// `deductions come before caps` (`true`) or `... after caps` (the default).
+    DeductionsBeforeCaps(bool),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -574,6 +576,8 @@ pub struct Deduction {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeductionSetting {
     On(Name),
+    /// `taken from PAYMENT`: the deduction reduces that payment's line for the period.
+    TakenFrom(Name),
     Tolerance {
         breaches: Spanned<Decimal>,
         per: Frequency,

@@ -26,7 +26,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         year_phase => "`in year N` or `from year N`",
         contract_setting => {
             "a contract setting: `reference`, `commissioner`, `provider`, `term`, `fiscal year starts`, `currency`, \
-             `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data`, `payments continue`, `month ends stay month ends`, `part periods are` or `description`"
+             `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data`, `payments continue`, `month ends stay month ends`, `part periods are`, `deductions come` or `description`"
         }
         currency_code => "a currency code: `GBP`, `EUR` or `USD`",
         value_basis => "`per year`, `total` or `per person per year`",
@@ -35,6 +35,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         rounding_unit => "`penny`, `pound`, `cent`, `euro` or `dollar`",
         band_side => "`higher` or `lower`",
         part_period_rule => "`pro-rated` or `excluded`",
+        deduction_side => "`before` or `after`",
         missing_data_action => "`is an error` or `pays nothing`",
         population_setting => "a population setting: `size`, `eligibility` or `description`",
         outcome => "an `outcome` or a `description`",
@@ -65,7 +66,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
             "`per participant`, `per month`, `per quarter`, `per period`, `per year` or `over the term`"
         }
         paid_from => "`data` or `period end`",
-        deduction_setting => "a deduction setting: `on`, `tolerance`, `deduct`, `cap` or `description`",
+        deduction_setting => "a deduction setting: `on`, `tolerance`, `deduct`, `taken from`, `cap` or `description`",
         tolerance_scope => "`month`, `quarter` or `year`",
         gateway_setting => "a gateway setting: `require`, `applies to`, `withholds` or `description`",
         comparison => "`at least`, `at most`, `above` or `below`",

@@ -482,6 +482,9 @@ impl Lowerer {
             }),
             Rule::run_off => S::RunOff(self.duration(find(&pair, Rule::duration)?)?),
             Rule::month_ends => S::MonthEndsStay,
+            Rule::deductions_order => {
+                S::DeductionsBeforeCaps(find(&pair, Rule::deduction_side)?.as_str() == "before")
+            }
             Rule::part_periods => {
                 S::PartPeriodsExcluded(find(&pair, Rule::part_period_rule)?.as_str() == "excluded")
             }
@@ -787,6 +790,7 @@ impl Lowerer {
         use DeductionSetting as S;
         Some(match pair.as_rule() {
             Rule::on_indicator => S::On(self.name(find(&pair, Rule::name)?)),
+            Rule::deducted_from => S::TakenFrom(self.name(find(&pair, Rule::name)?)),
             Rule::tolerance => {
                 let breaches = self.integer(find(&pair, Rule::integer)?)?;
                 let per = match kid(find(&pair, Rule::tolerance_scope)?)?.as_rule() {
