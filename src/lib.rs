@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod check;
 pub mod data;
 pub mod diagnostic;
+pub mod emit;
 pub mod eval;
 pub mod load;
 pub mod model;

@@ -63,6 +63,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Write a contract's specification for a tender: JSON, Markdown, HTML or OCDS.
+    Emit {
+        /// The contract file.
+        contract: PathBuf,
+        /// The kind of specification.
+        #[arg(long, value_enum, default_value_t = EmitOutput::Json)]
+        format: EmitOutput,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// How to print problems with the contract (on standard error).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        diagnostic_format: OutputFormat,
+    },
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
         /// A code such as `E0301` or a name such as `tier-gap`.
@@ -84,6 +98,11 @@ enum ScheduleOutput {
     Table,
     Json,
     Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EmitOutput {
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -111,6 +130,12 @@ fn main() -> ExitCode {
             color,
         } => check(&files, format, deny.is_some(), color),
         Command::Explain { code } => explain(&code),
+        Command::Emit {
+            contract,
+            format,
+            output,
+            diagnostic_format,
+        } => emit(&contract, format, output.as_deref(), diagnostic_format),
         Command::Eval {
             contract,
             data,
@@ -253,6 +278,65 @@ fn eval(
             }
         }
         None => print(&text),
+    }
+    ExitCode::SUCCESS
+}
+
+fn emit(
+    contract: &std::path::Path,
+    format: EmitOutput,
+    output: Option<&std::path::Path>,
+    diagnostic_format: OutputFormat,
+) -> ExitCode {
+    let format = match format {
+        EmitOutput::Json => obc::emit::EmitFormat::Json,
+    };
+    let mut sources = Sources::new();
+    let emission = match obc::emit::emit_file(contract, format, &mut sources) {
+        Ok(emission) => emission,
+        Err(error) => {
+            eprintln!(
+                "error: cannot read `{}`: {}",
+                contract.display(),
+                obc::load::plain_io_error(&error)
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if !emission.diagnostics.is_empty() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let style = HumanStyle {
+            color,
+            width: terminal_width(),
+        };
+        let text = render::render(
+            check_format(diagnostic_format),
+            &emission.diagnostics,
+            &sources,
+            style,
+        );
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+    let Some(text) = emission.output else {
+        return ExitCode::from(EXIT_FINDINGS);
+    };
+    write_output(&text, output)
+}
+
+/// Writes to a file, or to standard output.
+fn write_output(text: &str, output: Option<&std::path::Path>) -> ExitCode {
+    match output {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, text) {
+                eprintln!(
+                    "error: cannot write `{}`: {}",
+                    path.display(),
+                    obc::load::plain_io_error(&error)
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+        None => print(text),
     }
     ExitCode::SUCCESS
 }

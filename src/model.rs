@@ -17,6 +17,10 @@ use crate::syntax::ast::{
 #[derive(Clone, Debug)]
 pub struct Contract {
     pub title: String,
+    /// What a specification says about the contract beyond its payment rules.
+    pub about: About,
+    /// Money at risk in each contract year, year 1 first.
+    pub at_risk_per_year: Vec<Decimal>,
     pub calendar: Calendar,
     pub currency: CurrencyCode,
     pub value_per_year: Decimal,
@@ -33,6 +37,8 @@ pub struct Contract {
     /// `deductions come before caps`: a deduction taken from a payment reduces its line before
     /// the payment's caps (otherwise after them, as a line of its own).
     pub deductions_before_caps: bool,
+    /// The last day a payment may fall due: the end of the term plus any run-off.
+    pub last_due: Option<jiff::civil::Date>,
     pub indicators: BTreeMap<String, Indicator>,
     pub factors: Vec<String>,
     pub flags: Vec<String>,
@@ -90,6 +96,69 @@ impl Rounding {
         };
         format!("rounded {mode} to {unit}")
     }
+}
+
+/// The descriptive parts of a contract, as written: for specifications, not for payment.
+#[derive(Clone, Debug, Default)]
+pub struct About {
+    pub reference: Option<String>,
+    pub description: Option<String>,
+    pub commissioners: Vec<String>,
+    pub providers: Vec<String>,
+    pub population: Option<PopulationInfo>,
+    pub cohorts: Vec<PopulationInfo>,
+    pub domains: Vec<DomainInfo>,
+    /// Indicator texts by indicator name.
+    pub indicators: BTreeMap<String, IndicatorText>,
+    /// The contract's `test` blocks: worked examples, each line as written.
+    pub examples: Vec<WorkedExample>,
+    pub factors: Vec<(String, Option<String>)>,
+    pub flags: Vec<(String, Option<String>)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PopulationInfo {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub size: Option<Decimal>,
+    pub eligibility: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DomainInfo {
+    pub name: String,
+    pub title: Option<String>,
+    pub outcomes: Vec<OutcomeInfo>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct OutcomeInfo {
+    pub name: String,
+    pub title: Option<String>,
+    pub indicators: Vec<String>,
+}
+
+/// An indicator's definition and targets as written.
+#[derive(Clone, Debug, Default)]
+pub struct IndicatorText {
+    pub definition: Option<String>,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub source: Option<String>,
+    pub description: Option<String>,
+    pub follow_up: Option<String>,
+    /// The baseline as written, such as `82.7% in 2014/15`.
+    pub baseline: Option<String>,
+    /// Each step of the target as written, such as `85% from year 2`.
+    pub targets: Vec<String>,
+    pub cohort: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct WorkedExample {
+    pub title: String,
+    pub lines: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

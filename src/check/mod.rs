@@ -80,8 +80,113 @@ pub fn analyse(workspace: &Workspace, sources: &Sources) -> Analysis {
     }
 }
 
+/// The descriptive parts of the contract, as written, for specifications.
+fn describe(ctx: &Ctx) -> model::About {
+    use ast::{
+        Block, ContractSetting as C, IndicatorSetting as I, OutcomeSetting, PopulationSetting as P,
+    };
+    let mut about = model::About::default();
+    let text = |s: &Option<ast::Spanned<String>>| s.as_ref().map(|t| t.node.clone());
+    let population = |title: Option<String>, name: Option<String>, settings: &[ast::Spanned<P>]| {
+        let mut info = model::PopulationInfo {
+            name,
+            title,
+            ..Default::default()
+        };
+        for setting in settings {
+            match &setting.node {
+                P::Size(size) => info.size = Some(size.node),
+                P::Eligibility(e) => info.eligibility = Some(e.clone()),
+                P::Description(d) => info.description = Some(d.clone()),
+            }
+        }
+        info
+    };
+    for (file, tree) in ctx.files {
+        for block in &tree.blocks {
+            match block {
+                Block::Contract(c) => {
+                    for setting in &c.settings {
+                        match &setting.node {
+                            C::Reference(r) => about.reference = Some(r.clone()),
+                            C::Description(d) => about.description = Some(d.clone()),
+                            C::Commissioner(n) => about.commissioners.push(n.clone()),
+                            C::Provider(n) => about.providers.push(n.clone()),
+                            _ => {}
+                        }
+                    }
+                }
+                Block::Population(p) => {
+                    about.population =
+                        Some(population(Some(p.title.node.clone()), None, &p.settings))
+                }
+                Block::Cohort(c) => about.cohorts.push(population(
+                    text(&c.title),
+                    Some(c.name.node.clone()),
+                    &c.settings,
+                )),
+                Block::Domain(d) => about.domains.push(model::DomainInfo {
+                    name: d.name.node.clone(),
+                    title: text(&d.title),
+                    outcomes: d
+                        .outcomes
+                        .iter()
+                        .map(|o| model::OutcomeInfo {
+                            name: o.name.node.clone(),
+                            title: text(&o.title),
+                            indicators: o
+                                .settings
+                                .iter()
+                                .filter_map(|s| match &s.node {
+                                    OutcomeSetting::MeasuredBy(names) => {
+                                        Some(names.iter().map(|n| n.node.clone()))
+                                    }
+                                    _ => None,
+                                })
+                                .flatten()
+                                .collect(),
+                        })
+                        .collect(),
+                }),
+                Block::Indicator(i) => {
+                    let mut t = model::IndicatorText::default();
+                    for setting in &i.settings {
+                        let written = ctx.text(*file, setting.span);
+                        let after =
+                            |keyword: &str| written.trim_start_matches(keyword).trim().to_string();
+                        match &setting.node {
+                            I::Definition(d) => t.definition = Some(d.clone()),
+                            I::Numerator(n) => t.numerator = Some(n.clone()),
+                            I::Denominator(d) => t.denominator = Some(d.clone()),
+                            I::Source(s) => t.source = Some(s.clone()),
+                            I::Description(d) => t.description = Some(d.clone()),
+                            I::FollowUp(_) => t.follow_up = Some(after("follow up")),
+                            I::Baseline { .. } => t.baseline = Some(after("baseline")),
+                            I::Target(_) => {
+                                t.targets = after("target").split(", ").map(String::from).collect()
+                            }
+                            I::MeasuredIn(c) => t.cohort = Some(c.node.clone()),
+                            _ => {}
+                        }
+                    }
+                    about.indicators.insert(i.name.node.clone(), t);
+                }
+                Block::Factor(d) => about.factors.push((d.name.node.clone(), text(&d.title))),
+                Block::Flag(d) => about.flags.push((d.name.node.clone(), text(&d.title))),
+                Block::Test(t) => about.examples.push(model::WorkedExample {
+                    title: t.title.node.clone(),
+                    lines: t.settings.iter().map(|s| ctx.text(*file, s.span)).collect(),
+                }),
+                _ => {}
+            }
+        }
+    }
+    about
+}
+
 /// Assembles the resolved contract from what the passes established.
 fn resolve(ctx: Ctx) -> Option<model::Contract> {
+    let about = describe(&ctx);
     let header = ctx.header?;
     let indicators = ctx
         .indicators
@@ -117,6 +222,8 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
     };
     Some(model::Contract {
         title: header.title.clone(),
+        about,
+        at_risk_per_year: header.at_risk.clone(),
         calendar: header.calendar?,
         currency: header.currency,
         value_per_year: header.value_per_year?,
@@ -127,6 +234,7 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
         keep_month_ends: header.keep_month_ends,
         exclude_part_periods: header.exclude_part_periods,
         deductions_before_caps: header.deductions_before_caps,
+        last_due: header.last_due,
         indicators,
         factors: declared(|b| match b {
             ast::Block::Factor(d) => Some(d),

@@ -16,7 +16,7 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
     let mut totals = CapTotals::default();
     for period in calendar.periods(deduction.frequency) {
         let year = calendar.contract_year_of(period.end);
-        let (due, due_steps) = due_date(run, period.end, indicator.data_lag, None);
+        let (due, due_steps) = due_date(run.contract, period.end, indicator.data_lag, None);
         let Some(measured) = measure::lookup(run, &indicator.name, &period) else {
             if !run.data_expected(due) {
                 continue;

@@ -54,7 +54,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
         let pooled = (!so_far.is_empty())
             .then(|| so_far.iter().sum::<Decimal>() / Decimal::from(so_far.len()));
         let year = calendar.contract_year_of(period.end);
-        let (due, due_steps) = due_date(run, period.end, indicator.data_lag, payment.lag);
+        let (due, due_steps) = due_date(run.contract, period.end, indicator.data_lag, payment.lag);
         let available = calendar::add(
             period.end,
             indicator.data_lag.unwrap_or(crate::syntax::ast::Duration {
@@ -739,7 +739,7 @@ fn advances(
         let end = end.min(calendar.end);
         let earned_year = earned.get(&year).copied().unwrap_or_default();
         let advanced_year = advanced.get(&year).copied().unwrap_or_default();
-        let (due, due_steps) = due_date(run, end, indicator.data_lag, payment.lag);
+        let (due, due_steps) = due_date(run.contract, end, indicator.data_lag, payment.lag);
         let mut steps = vec![format!(
             "earned {} in contract year {year}, less {} paid in advances",
             run.money(earned_year),

@@ -393,14 +393,14 @@ impl Run<'_> {
 
 /// How a payment line falls due: period end, plus the data lag when paid after data, plus the
 /// payment lag. Returns the date and the steps in words.
-pub(crate) fn due_date(
-    run: &Run,
+pub fn due_date(
+    contract: &Contract,
     period_end: Date,
     data_lag: Option<Duration>,
     lag: Option<(Duration, LagFrom)>,
 ) -> (Date, Vec<String>) {
     let add = |date: Date, length: Duration| {
-        calendar::add_months_rule(date, length, run.contract.keep_month_ends)
+        calendar::add_months_rule(date, length, contract.keep_month_ends)
     };
     let mut due = period_end;
     let mut steps = vec![format!("the period ends on {period_end}")];
@@ -436,7 +436,7 @@ pub(crate) fn due_date(
     (due, steps)
 }
 
-pub(crate) fn duration_words(duration: Duration) -> String {
+pub fn duration_words(duration: Duration) -> String {
     use crate::syntax::ast::TimeUnit;
     let unit = match duration.unit {
         TimeUnit::Day => "day",
@@ -611,7 +611,7 @@ pub(crate) fn period_pot(
     Some((pot, words))
 }
 
-pub(crate) fn period_noun(frequency: Frequency) -> &'static str {
+pub fn period_noun(frequency: Frequency) -> &'static str {
     match frequency {
         Frequency::Monthly => "month",
         Frequency::Quarterly => "quarter",

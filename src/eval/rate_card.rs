@@ -122,7 +122,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
     ) in periods.iter().zip(buckets)
     {
         let year = calendar.contract_year_of(period.end);
-        let (due, due_steps) = due_date(run, period.end, None, payment.lag);
+        let (due, due_steps) = due_date(run.contract, period.end, None, payment.lag);
         let mut steps: Vec<String> = kinds
             .iter()
             .map(|(kind, (count, total))| {

@@ -1,0 +1,920 @@
+//! The machine-readable specification: the fully resolved contract as versioned JSON, with every
+//! default made explicit and derived values (pots per year, the largest possible payment per
+//! payment and year, the assessment periods and when each falls due). Decimals are strings,
+//! dates ISO strings, and key order is fixed by the types. The schema is generated from these
+//! types (`docs/schema/obc-contract.schema.json`).
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::calendar::{self, Calendar};
+use crate::check::{format_value, unit_words, Bound};
+use crate::model::{self, BandPayout, Contract, ImprovementPays, Mechanism};
+use crate::syntax::ast::{
+    BandSide, ChangeKind, Comparison, Frequency, LagFrom, LimitScope, MissingDataRule, Polarity,
+    RoundingMode, RoundingUnit, Unit,
+};
+
+/// The version of this format. A change that removes or renames a field changes the major number.
+pub const FORMAT_VERSION: &str = "1.0";
+
+/// A decimal number as a string, such as `570000.00` or `85`.
+type Dec = String;
+/// A date written `YYYY-MM-DD`.
+type Day = String;
+
+fn dec(value: Decimal) -> Dec {
+    value.normalize().to_string()
+}
+
+fn money(value: Decimal) -> Dec {
+    crate::eval::money_string(value)
+}
+
+fn day(date: Date) -> Day {
+    date.to_string()
+}
+
+/// An obc contract specification (`obc emit --format json`).
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(title = "obc contract specification")]
+pub struct Spec {
+    /// The version of this format: `1.0`.
+    pub obc_format: String,
+    pub contract: ContractSpec,
+    pub population: Option<PopulationSpec>,
+    pub cohorts: Vec<PopulationSpec>,
+    /// Domains, their outcomes, and the indicators that measure each outcome.
+    pub outcomes_framework: Vec<DomainSpec>,
+    pub indicators: Vec<IndicatorSpec>,
+    /// Values supplied with the data that adjust payments, such as a list-size index.
+    pub factors: Vec<Named>,
+    /// Yes/no values supplied with the data, used by gateways.
+    pub flags: Vec<Named>,
+    pub payments: Vec<PaymentSpec>,
+    pub gateways: Vec<GatewaySpec>,
+    pub deductions: Vec<DeductionSpec>,
+    /// For each contract year, the money at risk and the largest possible payment of all payments together.
+    pub years: Vec<YearSpec>,
+    /// The contract's worked examples (`test` blocks), each line as written.
+    pub worked_examples: Vec<ExampleSpec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ContractSpec {
+    pub title: String,
+    pub reference: Option<String>,
+    pub description: Option<String>,
+    pub commissioners: Vec<String>,
+    pub providers: Vec<String>,
+    pub term: TermSpec,
+    /// The month fiscal years start in, 1 for January to 12 for December.
+    pub fiscal_year_starts: u8,
+    pub currency: String,
+    pub value_per_year: Dec,
+    pub rules: RulesSpec,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TermSpec {
+    pub start: Day,
+    /// The last day of the term, included.
+    pub end: Day,
+    pub contract_years: u32,
+    /// The last day a payment may fall due (the end of the term plus any run-off).
+    pub payments_due_by: Option<Day>,
+}
+
+/// How the contract settles details where real contracts differ; every default is explicit.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RulesSpec {
+    /// `half-up`, `half-even`, `up` or `down`.
+    pub rounding_mode: String,
+    /// `penny` (hundredths) or `pound` (whole units).
+    pub rounding_unit: String,
+    /// Decimal places factors are rounded to; null when they are not rounded.
+    pub factors_rounded_to: Option<u32>,
+    /// Which band a value exactly on a shared threshold belongs to: `higher` or `lower`.
+    pub boundary_values_go_to: String,
+    /// `error` or `pays nothing`.
+    pub missing_data: String,
+    pub month_ends_stay_month_ends: bool,
+    /// `pro-rated` or `excluded`.
+    pub part_periods: String,
+    /// `before caps` or `after caps`.
+    pub deductions_come: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PopulationSpec {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub size: Option<Dec>,
+    pub eligibility: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DomainSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub outcomes: Vec<OutcomeSpec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct OutcomeSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub indicators: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Named {
+    pub name: String,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IndicatorSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub definition: Option<String>,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub source: Option<String>,
+    pub description: Option<String>,
+    pub unit: UnitSpec,
+    /// `higher` or `lower`; null for a reporting-only indicator that does not say.
+    pub better: Option<String>,
+    /// `monthly`, `quarterly`, `annually` or `annually by contract year`.
+    pub reported: Option<String>,
+    pub follow_up: Option<String>,
+    pub data_lag: Option<String>,
+    /// The baseline as written, such as `82.7% in 2014/15`, and its value in the unit.
+    pub baseline: Option<String>,
+    pub baseline_value: Option<Dec>,
+    /// Each step of the target as written, such as `84% in year 1`.
+    pub targets: Vec<String>,
+    pub minimum_denominator: Option<Dec>,
+    pub reporting_only: bool,
+    pub cohort: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UnitSpec {
+    /// `percent`, `count`, `rate`, `money`, `days`, `score` or `ratio`.
+    pub kind: String,
+    /// The unit in words, such as `a rate per 1,000`.
+    pub words: String,
+    /// For a rate: per how many.
+    pub per: Option<Dec>,
+    /// The lowest and highest values the unit allows (null: no upper limit).
+    pub min: Dec,
+    pub max: Option<Dec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct YearMoney {
+    pub contract_year: u32,
+    pub start: Day,
+    pub end: Day,
+    pub amount: Dec,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PaymentSpec {
+    pub name: String,
+    pub title: Option<String>,
+    /// The indicator it is measured on; null for a rate card.
+    pub indicator: Option<String>,
+    pub assessed: String,
+    /// The money the payment draws on in each contract year; null when it has no pot.
+    pub pot_per_year: Option<Vec<YearMoney>>,
+    pub mechanism: MechanismSpec,
+    pub caps: Vec<LimitSpec>,
+    pub floors: Vec<LimitSpec>,
+    /// How the due date is worked out, in words, such as `30 days after the data is available`.
+    pub paid: String,
+    /// A share of the pot paid in advance, in percent, and how often; null without advances.
+    pub advance: Option<AdvanceSpec>,
+    /// The largest possible payment in each contract year; null entries where it cannot be known
+    /// (points times factors supplied with the data, or a rate card without yearly caps).
+    pub largest_payment_per_year: Vec<Option<YearMoney>>,
+    /// Every assessment period, with its pot and due date.
+    pub periods: Vec<PeriodSpec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AdvanceSpec {
+    pub share: Dec,
+    pub frequency: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LimitSpec {
+    pub amount: Dec,
+    /// `per participant`, `per month`, `per quarter`, `per period`, `per year` or `over the term`.
+    pub scope: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PeriodSpec {
+    pub label: String,
+    pub start: Day,
+    pub end: Day,
+    pub contract_year: u32,
+    /// The period's pot (null without a pot), pro-rated for a part period.
+    pub pot: Option<Dec>,
+    /// When the payment for the period falls due.
+    pub due: Day,
+}
+
+/// How a payment works out its amount.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MechanismSpec {
+    Tiers {
+        bands: Vec<BandSpec>,
+    },
+    Linear {
+        from: Dec,
+        to: Dec,
+        pays_from: Dec,
+        pays_to: Dec,
+    },
+    Points {
+        points: Dec,
+        from: Dec,
+        to: Dec,
+        price_per_point: Dec,
+        adjusted_by: Vec<String>,
+    },
+    Improvement {
+        /// `absolute` or `relative`.
+        change: String,
+        /// `baseline` or `comparison group`.
+        against: String,
+        trigger: Option<Dec>,
+        pooled_trigger: Option<Dec>,
+        /// A share of the pot when triggered (percent), or an amount per point of improvement.
+        pays_share: Option<Dec>,
+        pays_per_point: Option<Dec>,
+    },
+    RateCard {
+        cohort: Option<String>,
+        attachment_fee: Option<Dec>,
+        criteria: Vec<String>,
+        outcomes: Vec<RateOutcomeSpec>,
+    },
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BandSpec {
+    /// The band as written, such as `80% to 85%`.
+    pub range: String,
+    pub lower: Option<BoundSpec>,
+    pub upper: Option<BoundSpec>,
+    /// `nothing`, `share`, `amount` or `linear`.
+    pub pays: String,
+    /// For `share`: the share of the pot in percent; for `amount`: the amount.
+    pub value: Option<Dec>,
+    /// For `linear`: the shares at the band's lower and upper ends.
+    pub from: Option<Dec>,
+    pub to: Option<Dec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BoundSpec {
+    pub value: Dec,
+    pub included: bool,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RateOutcomeSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub price: Dec,
+    pub within: Option<String>,
+    pub all_of: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GatewaySpec {
+    pub name: String,
+    pub title: Option<String>,
+    /// Each condition in words, such as `data_completeness at least 95%`.
+    pub requires: Vec<String>,
+    /// The payments it applies to; null for all.
+    pub applies_to: Option<Vec<String>>,
+    pub withholds: Dec,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DeductionSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub indicator: String,
+    pub tolerance: Dec,
+    pub per: String,
+    /// An amount, or a share of the monthly value in percent.
+    pub amount: Option<Dec>,
+    pub share_of_monthly_value: Option<Dec>,
+    pub per_breach: bool,
+    pub taken_from: Option<String>,
+    pub caps: Vec<LimitSpec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct YearSpec {
+    pub contract_year: u32,
+    pub start: Day,
+    pub end: Day,
+    pub at_risk: Option<Dec>,
+    /// The largest possible payment of all payments together; null when some payment's cannot be known.
+    pub largest_payment: Option<Dec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ExampleSpec {
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+fn frequency_words(frequency: Frequency) -> String {
+    calendar::frequency_words(frequency).to_string()
+}
+
+fn limits(limits: &[(LimitScope, Decimal)]) -> Vec<LimitSpec> {
+    limits
+        .iter()
+        .map(|(scope, amount)| LimitSpec {
+            amount: money(*amount),
+            scope: scope.words().to_string(),
+        })
+        .collect()
+}
+
+fn bound(b: Option<Bound>) -> Option<BoundSpec> {
+    b.map(|b| BoundSpec {
+        value: dec(b.value),
+        included: b.closed,
+    })
+}
+
+fn unit(unit: Unit) -> UnitSpec {
+    let (min, max) = crate::check::unit_domain(unit);
+    let (kind, per) = match unit {
+        Unit::Percent => ("percent", None),
+        Unit::Count => ("count", None),
+        Unit::RatePer(n) => ("rate", Some(dec(n))),
+        Unit::Money => ("money", None),
+        Unit::Days => ("days", None),
+        Unit::Score { .. } => ("score", None),
+        Unit::Ratio => ("ratio", None),
+    };
+    UnitSpec {
+        kind: kind.into(),
+        words: unit_words(unit),
+        per,
+        min: dec(min),
+        max: max.map(dec),
+    }
+}
+
+/// The contract years of the term, with their first and last days.
+fn years(calendar: &Calendar) -> Vec<(u32, Date, Date)> {
+    (1..=calendar.contract_years())
+        .filter_map(|year| {
+            calendar
+                .contract_year(year)
+                .map(|(start, end)| (year, start, end.min(calendar.end)))
+        })
+        .collect()
+}
+
+/// The largest possible payment of a payment in each contract year, where it can be known: the
+/// best result every period, then the caps per period, month, quarter and year.
+pub fn largest_per_year(contract: &Contract, payment: &model::Payment) -> Vec<Option<Decimal>> {
+    let calendar = contract.calendar;
+    let periods = calendar.periods_with_length(payment.frequency);
+    let most_share = |bands: &[model::Band]| -> (Decimal, Decimal) {
+        let mut share = Decimal::ZERO;
+        let mut amount = Decimal::ZERO;
+        for band in bands {
+            match band.payout {
+                BandPayout::Share(s) => share = share.max(s),
+                BandPayout::Linear(a, b) => share = share.max(a.max(b)),
+                BandPayout::Amount(a) => amount = amount.max(a),
+                BandPayout::Nothing => {}
+            }
+        }
+        (share, amount)
+    };
+    let (share, amount, known) = match &payment.mechanism {
+        Mechanism::Tiers(bands) => {
+            let (s, a) = most_share(bands);
+            (s, a, true)
+        }
+        Mechanism::Linear {
+            pay_from, pay_to, ..
+        } => ((*pay_from).max(*pay_to), Decimal::ZERO, true),
+        Mechanism::Improvement(model::Improvement {
+            pays: ImprovementPays::Share(s),
+            ..
+        }) => (*s, Decimal::ZERO, true),
+        // Bounded by the pot when there is one.
+        Mechanism::Improvement(_) => (
+            Decimal::ONE_HUNDRED,
+            Decimal::ZERO,
+            payment.pot_per_year.is_some(),
+        ),
+        Mechanism::Points {
+            factors,
+            points,
+            price,
+            ..
+        } => (Decimal::ZERO, *points * *price, factors.is_empty()),
+        Mechanism::RateCard(_) => (Decimal::ZERO, Decimal::ZERO, false),
+    };
+    let per_year = Decimal::from(12 / calendar::frequency_months(payment.frequency));
+    years(&calendar)
+        .into_iter()
+        .map(|(year, start, end)| {
+            let year_cap = payment
+                .caps
+                .iter()
+                .find(|(s, _)| *s == LimitScope::Year)
+                .map(|(_, c)| *c);
+            let mut total = Decimal::ZERO;
+            for (period, whole_days) in periods
+                .iter()
+                .filter(|(p, _)| p.end >= start && p.end <= end)
+            {
+                let pot = payment
+                    .pot_per_year
+                    .as_ref()
+                    .and_then(|pots| pots.get(year as usize - 1))
+                    .map(|p| {
+                        *p / per_year * Decimal::from(period.days()) / Decimal::from(*whole_days)
+                    })
+                    .unwrap_or_default();
+                let mut line = (pot * share / Decimal::ONE_HUNDRED).max(amount);
+                for (scope, cap) in &payment.caps {
+                    if matches!(scope, LimitScope::Period)
+                        || (*scope == LimitScope::Month && payment.frequency == Frequency::Monthly)
+                        || (*scope == LimitScope::Quarter
+                            && payment.frequency == Frequency::Quarterly)
+                    {
+                        line = line.min(*cap);
+                    }
+                }
+                total += contract.rounding.apply(line);
+            }
+            match (known, year_cap) {
+                (true, Some(cap)) => Some(total.min(cap)),
+                (true, None) => Some(total),
+                (false, Some(cap)) => Some(cap),
+                (false, None) => None,
+            }
+        })
+        .collect()
+}
+
+/// Builds the specification of a resolved contract.
+pub fn build(contract: &Contract) -> Spec {
+    let calendar = contract.calendar;
+    let about = &contract.about;
+    let year_list = years(&calendar);
+    let year_money = |amounts: &[Option<Decimal>]| -> Vec<Option<YearMoney>> {
+        year_list
+            .iter()
+            .zip(amounts)
+            .map(|((year, start, end), amount)| {
+                amount.map(|a| YearMoney {
+                    contract_year: *year,
+                    start: day(*start),
+                    end: day(*end),
+                    amount: money(a),
+                })
+            })
+            .collect()
+    };
+    let population = |p: &model::PopulationInfo| PopulationSpec {
+        name: p.name.clone(),
+        title: p.title.clone(),
+        size: p.size.map(dec),
+        eligibility: p.eligibility.clone(),
+        description: p.description.clone(),
+    };
+    let indicators = contract
+        .indicators
+        .values()
+        .map(|i| {
+            let text = about.indicators.get(&i.name).cloned().unwrap_or_default();
+            IndicatorSpec {
+                name: i.name.clone(),
+                title: i.title.clone(),
+                definition: text.definition,
+                numerator: text.numerator,
+                denominator: text.denominator,
+                source: text.source,
+                description: text.description,
+                unit: unit(i.unit),
+                better: i.polarity.map(|p| {
+                    if p == Polarity::Higher {
+                        "higher"
+                    } else {
+                        "lower"
+                    }
+                    .to_string()
+                }),
+                reported: i.reported.map(frequency_words),
+                follow_up: text.follow_up,
+                data_lag: i.data_lag.map(crate::eval::duration_words),
+                baseline: text.baseline,
+                baseline_value: i.baseline.map(dec),
+                targets: text.targets,
+                minimum_denominator: i.minimum_denominator.map(dec),
+                reporting_only: i.reporting_only,
+                cohort: text.cohort,
+            }
+        })
+        .collect();
+    let mut totals: Vec<Option<Decimal>> = vec![Some(Decimal::ZERO); year_list.len()];
+    let payments = contract
+        .payments
+        .iter()
+        .map(|p| {
+            let largest = largest_per_year(contract, p);
+            for (total, amount) in totals.iter_mut().zip(&largest) {
+                *total = total.zip(*amount).map(|(t, a)| t + a);
+            }
+            payment(contract, p, year_money(&largest))
+        })
+        .collect();
+    Spec {
+        obc_format: FORMAT_VERSION.to_string(),
+        contract: ContractSpec {
+            title: contract.title.clone(),
+            reference: about.reference.clone(),
+            description: about.description.clone(),
+            commissioners: about.commissioners.clone(),
+            providers: about.providers.clone(),
+            term: TermSpec {
+                start: day(calendar.start),
+                end: day(calendar.end),
+                contract_years: calendar.contract_years(),
+                payments_due_by: contract.last_due.map(day),
+            },
+            fiscal_year_starts: calendar.fiscal_start as u8,
+            currency: contract.currency.code().to_string(),
+            value_per_year: money(contract.value_per_year),
+            rules: RulesSpec {
+                rounding_mode: match contract.rounding.mode {
+                    RoundingMode::HalfUp => "half-up",
+                    RoundingMode::HalfEven => "half-even",
+                    RoundingMode::Up => "up",
+                    RoundingMode::Down => "down",
+                }
+                .into(),
+                rounding_unit: if contract.rounding.unit == RoundingUnit::Minor {
+                    "penny"
+                } else {
+                    "pound"
+                }
+                .into(),
+                factors_rounded_to: contract.factor_places,
+                boundary_values_go_to: if contract.boundary == BandSide::Higher {
+                    "higher"
+                } else {
+                    "lower"
+                }
+                .into(),
+                missing_data: if contract.missing_data == MissingDataRule::Error {
+                    "error"
+                } else {
+                    "pays nothing"
+                }
+                .into(),
+                month_ends_stay_month_ends: contract.keep_month_ends,
+                part_periods: if contract.exclude_part_periods {
+                    "excluded"
+                } else {
+                    "pro-rated"
+                }
+                .into(),
+                deductions_come: if contract.deductions_before_caps {
+                    "before caps"
+                } else {
+                    "after caps"
+                }
+                .into(),
+            },
+        },
+        population: about.population.as_ref().map(population),
+        cohorts: about.cohorts.iter().map(population).collect(),
+        outcomes_framework: about
+            .domains
+            .iter()
+            .map(|d| DomainSpec {
+                name: d.name.clone(),
+                title: d.title.clone(),
+                outcomes: d
+                    .outcomes
+                    .iter()
+                    .map(|o| OutcomeSpec {
+                        name: o.name.clone(),
+                        title: o.title.clone(),
+                        indicators: o.indicators.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        indicators,
+        factors: about
+            .factors
+            .iter()
+            .map(|(name, title)| Named {
+                name: name.clone(),
+                title: title.clone(),
+            })
+            .collect(),
+        flags: about
+            .flags
+            .iter()
+            .map(|(name, title)| Named {
+                name: name.clone(),
+                title: title.clone(),
+            })
+            .collect(),
+        payments,
+        gateways: contract
+            .gateways
+            .iter()
+            .map(|g| gateway(contract, g))
+            .collect(),
+        deductions: contract.deductions.iter().map(deduction).collect(),
+        years: year_list
+            .iter()
+            .zip(&totals)
+            .map(|((year, start, end), largest)| YearSpec {
+                contract_year: *year,
+                start: day(*start),
+                end: day(*end),
+                at_risk: contract
+                    .at_risk_per_year
+                    .get(*year as usize - 1)
+                    .map(|a| money(*a)),
+                largest_payment: largest.map(money),
+            })
+            .collect(),
+        worked_examples: about
+            .examples
+            .iter()
+            .map(|e| ExampleSpec {
+                title: e.title.clone(),
+                lines: e.lines.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn payment(
+    contract: &Contract,
+    p: &model::Payment,
+    largest: Vec<Option<YearMoney>>,
+) -> PaymentSpec {
+    let calendar = contract.calendar;
+    let data_lag = p
+        .indicator
+        .as_ref()
+        .and_then(|i| contract.indicators.get(i))
+        .and_then(|i| i.data_lag);
+    let per_year = Decimal::from(12 / calendar::frequency_months(p.frequency));
+    let periods = calendar
+        .periods_with_length(p.frequency)
+        .into_iter()
+        .map(|(period, whole_days)| {
+            let year = calendar.contract_year_of(period.end);
+            let pot = p
+                .pot_per_year
+                .as_ref()
+                .and_then(|pots| pots.get(year as usize - 1))
+                .map(|pot| {
+                    money(
+                        *pot / per_year * Decimal::from(period.days()) / Decimal::from(whole_days),
+                    )
+                });
+            let (due, _) = crate::eval::due_date(contract, period.end, data_lag, p.lag);
+            PeriodSpec {
+                label: period.label.clone(),
+                start: day(period.start),
+                end: day(period.end),
+                contract_year: year,
+                pot,
+                due: day(due),
+            }
+        })
+        .collect();
+    let year_list = years(&calendar);
+    let pot_per_year = p.pot_per_year.as_ref().map(|pots| {
+        year_list
+            .iter()
+            .zip(pots)
+            .map(|((year, start, end), amount)| YearMoney {
+                contract_year: *year,
+                start: day(*start),
+                end: day(*end),
+                amount: money(*amount),
+            })
+            .collect()
+    });
+    let paid = match p.lag {
+        Some((lag, LagFrom::Data)) => format!(
+            "{} after the data is available",
+            crate::eval::duration_words(lag)
+        ),
+        Some((lag, LagFrom::PeriodEnd)) => {
+            format!("{} after the period ends", crate::eval::duration_words(lag))
+        }
+        None => "when the data is available".to_string(),
+    };
+    PaymentSpec {
+        name: p.name.clone(),
+        title: p.title.clone(),
+        indicator: p.indicator.clone(),
+        assessed: frequency_words(p.frequency),
+        pot_per_year,
+        mechanism: mechanism(contract, p),
+        caps: limits(&p.caps),
+        floors: limits(&p.floors),
+        paid,
+        advance: p.advance.map(|(share, frequency)| AdvanceSpec {
+            share: dec(share),
+            frequency: frequency_words(frequency),
+        }),
+        largest_payment_per_year: largest,
+        periods,
+    }
+}
+
+fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
+    match &p.mechanism {
+        Mechanism::Tiers(bands) => MechanismSpec::Tiers {
+            bands: bands
+                .iter()
+                .map(|b| {
+                    let (pays, value, from, to) = match b.payout {
+                        BandPayout::Nothing => ("nothing", None, None, None),
+                        BandPayout::Share(s) => ("share", Some(dec(s)), None, None),
+                        BandPayout::Amount(a) => ("amount", Some(money(a)), None, None),
+                        BandPayout::Linear(f, t) => ("linear", None, Some(dec(f)), Some(dec(t))),
+                    };
+                    BandSpec {
+                        range: b.text.clone(),
+                        lower: bound(b.interval.lo),
+                        upper: bound(b.interval.hi),
+                        pays: pays.into(),
+                        value,
+                        from,
+                        to,
+                    }
+                })
+                .collect(),
+        },
+        Mechanism::Linear {
+            from,
+            to,
+            pay_from,
+            pay_to,
+        } => MechanismSpec::Linear {
+            from: dec(*from),
+            to: dec(*to),
+            pays_from: dec(*pay_from),
+            pays_to: dec(*pay_to),
+        },
+        Mechanism::Points {
+            points,
+            from,
+            to,
+            price,
+            factors,
+        } => MechanismSpec::Points {
+            points: dec(*points),
+            from: dec(*from),
+            to: dec(*to),
+            price_per_point: money(*price),
+            adjusted_by: factors.clone(),
+        },
+        Mechanism::Improvement(i) => MechanismSpec::Improvement {
+            change: if i.change == ChangeKind::Absolute {
+                "absolute"
+            } else {
+                "relative"
+            }
+            .into(),
+            against: if i.against_baseline {
+                "baseline"
+            } else {
+                "comparison group"
+            }
+            .into(),
+            trigger: i.trigger.map(dec),
+            pooled_trigger: i.pooled_trigger.map(dec),
+            pays_share: match i.pays {
+                ImprovementPays::Share(s) => Some(dec(s)),
+                ImprovementPays::PerPoint(_) => None,
+            },
+            pays_per_point: match i.pays {
+                ImprovementPays::PerPoint(a) => Some(money(a)),
+                ImprovementPays::Share(_) => None,
+            },
+        },
+        Mechanism::RateCard(card) => {
+            let _ = contract;
+            MechanismSpec::RateCard {
+                cohort: card.cohort.clone(),
+                attachment_fee: card.attachment_fee.map(money),
+                criteria: card.criteria.clone(),
+                outcomes: card
+                    .outcomes
+                    .iter()
+                    .map(|o| RateOutcomeSpec {
+                        name: o.name.clone(),
+                        title: o.title.clone(),
+                        price: money(o.price),
+                        within: o.within.map(crate::eval::duration_words),
+                        all_of: o.all_of.clone(),
+                    })
+                    .collect(),
+            }
+        }
+    }
+}
+
+fn gateway(contract: &Contract, g: &model::Gateway) -> GatewaySpec {
+    let requires = g
+        .requires
+        .iter()
+        .map(|r| match r {
+            model::Requirement::Indicator {
+                name,
+                comparison,
+                value,
+            } => {
+                let unit = contract
+                    .indicators
+                    .get(name)
+                    .map(|i| i.unit)
+                    .unwrap_or(Unit::Count);
+                let words = match comparison {
+                    Comparison::AtLeast => "at least",
+                    Comparison::AtMost => "at most",
+                    Comparison::Above => "above",
+                    Comparison::Below => "below",
+                };
+                format!(
+                    "{name} {words} {}",
+                    format_value(*value, unit, contract.currency)
+                )
+            }
+            model::Requirement::Flag(flag) => format!("flag {flag}"),
+        })
+        .collect();
+    GatewaySpec {
+        name: g.name.clone(),
+        title: g.title.clone(),
+        requires,
+        applies_to: g.applies_to.clone(),
+        withholds: dec(g.withholds),
+    }
+}
+
+fn deduction(d: &model::Deduction) -> DeductionSpec {
+    let (amount, share) = match d.amount {
+        model::DeductAmount::Money(m) => (Some(money(m)), None),
+        model::DeductAmount::ShareOfMonthlyValue(s) => (None, Some(dec(s))),
+    };
+    DeductionSpec {
+        name: d.name.clone(),
+        title: d.title.clone(),
+        indicator: d.indicator.clone(),
+        tolerance: dec(d.tolerance),
+        per: crate::eval::period_noun(d.frequency).to_string(),
+        amount,
+        share_of_monthly_value: share,
+        per_breach: d.per_breach,
+        taken_from: d.taken_from.clone(),
+        caps: limits(&d.caps),
+    }
+}
+
+/// The JSON Schema of the specification, as committed in docs/schema/obc-contract.schema.json.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Spec);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
