@@ -103,6 +103,9 @@ enum ScheduleOutput {
 #[derive(Clone, Copy, ValueEnum)]
 enum EmitOutput {
     Json,
+    Markdown,
+    Html,
+    Ocds,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -290,6 +293,9 @@ fn emit(
 ) -> ExitCode {
     let format = match format {
         EmitOutput::Json => obc::emit::EmitFormat::Json,
+        EmitOutput::Markdown => obc::emit::EmitFormat::Markdown,
+        EmitOutput::Html => obc::emit::EmitFormat::Html,
+        EmitOutput::Ocds => obc::emit::EmitFormat::Ocds,
     };
     let mut sources = Sources::new();
     let emission = match obc::emit::emit_file(contract, format, &mut sources) {

@@ -207,3 +207,36 @@ fn eval_formats_are_snapshotted() {
         insta::assert_snapshot!(format!("eval-format-{format}"), output);
     }
 }
+
+#[test]
+fn emit_writes_each_format_and_refuses_contracts_with_errors() {
+    for format in ["json", "markdown", "html", "ocds"] {
+        let output = run(&["emit", EXAMPLE, "--format", format], 0);
+        assert!(
+            !output.trim().is_empty(),
+            "emit --format {format} wrote nothing"
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("obc-emit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("spec.json");
+    let printed = run(
+        &["emit", EXAMPLE, "--output", out.to_str().expect("utf-8")],
+        0,
+    );
+    assert!(printed.is_empty(), "nothing on stdout: {printed}");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
+    assert_eq!(written["obc_format"], "1.0");
+    let _ = std::fs::remove_dir_all(dir);
+    // A contract with errors is refused: its findings as check reports them, exit 1, no output.
+    let refused = obc()
+        .args(["emit", BROKEN, "--diagnostic-format", "concise"])
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(refused.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("error[E0001]"));
+    run(&["emit", "no/such.obc"], 2);
+    run(&["emit", EXAMPLE, "--format", "pdf"], 2);
+}

@@ -1,6 +1,9 @@
 //! Emission: specifications of a checked contract for tenders, as versioned JSON (with a JSON
 //! Schema), a Markdown or HTML document, or an OCDS release package.
 
+pub mod chart;
+pub mod document;
+pub mod ocds;
 pub mod spec;
 
 use crate::model::Contract;
@@ -9,16 +12,23 @@ use crate::model::Contract;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EmitFormat {
     Json,
+    Markdown,
+    Html,
+    Ocds,
 }
 
 /// Renders a resolved contract in one format.
 pub fn emit(contract: &Contract, format: EmitFormat) -> String {
+    let spec = spec::build(contract);
     match format {
         EmitFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&spec::build(contract)).unwrap_or_default();
+            let mut text = serde_json::to_string_pretty(&spec).unwrap_or_default();
             text.push('\n');
             text
         }
+        EmitFormat::Markdown => document::markdown(&spec),
+        EmitFormat::Html => document::html(&spec),
+        EmitFormat::Ocds => ocds::release_package(&spec),
     }
 }
 

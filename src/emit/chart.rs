@@ -1,0 +1,1 @@
+//! Payout charts as SVG: the measured value against the payment, thresholds marked.
