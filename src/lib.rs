@@ -11,6 +11,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod emit;
 pub mod eval;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod render;

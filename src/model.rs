@@ -192,6 +192,105 @@ pub struct Payment {
     pub advance: Option<(Decimal, Frequency)>,
 }
 
+impl Payment {
+    /// The pot of each assessment period with its contract year: the year's pot divided among
+    /// its periods, pro-rated by days for a part period (left out when part periods are excluded).
+    pub fn period_pots(
+        &self,
+        calendar: &Calendar,
+        exclude_part_periods: bool,
+    ) -> Vec<(crate::calendar::Period, u32, Decimal)> {
+        let per_year = Decimal::from(12 / crate::calendar::frequency_months(self.frequency));
+        calendar
+            .periods_with_length(self.frequency)
+            .into_iter()
+            .filter(|(period, whole_days)| !(exclude_part_periods && period.days() < *whole_days))
+            .map(|(period, whole_days)| {
+                let year = calendar.contract_year_of(period.end);
+                let pot = self
+                    .pot_per_year
+                    .as_ref()
+                    .and_then(|pots| pots.get(year as usize - 1))
+                    .map(|pot| {
+                        *pot / per_year * Decimal::from(period.days()) / Decimal::from(whole_days)
+                    })
+                    .unwrap_or_default();
+                (period, year, pot)
+            })
+            .collect()
+    }
+
+    /// The largest possible payment in each contract year, year 1 first: the best result in
+    /// every period, rounded, then every cap in force (see [`crate::limits`]). `None` for a year
+    /// where it cannot be known from the contract alone: points times factors supplied with the
+    /// data, or a rate card or a payment per point with no cap to bound it.
+    pub fn largest_per_year(
+        &self,
+        calendar: &Calendar,
+        rounding: Rounding,
+        exclude_part_periods: bool,
+    ) -> Vec<Option<Decimal>> {
+        // A stand-in for "no limit" that caps can still cut down.
+        let unbounded = Decimal::from(i64::MAX);
+        let (share, amount) = match &self.mechanism {
+            Mechanism::Tiers(bands) => {
+                bands
+                    .iter()
+                    .fold((Decimal::ZERO, Decimal::ZERO), |(s, a), band| {
+                        match band.payout {
+                            BandPayout::Share(x) => (s.max(x), a),
+                            BandPayout::Linear(x, y) => (s.max(x).max(y), a),
+                            BandPayout::Amount(x) => (s, a.max(x)),
+                            BandPayout::Nothing => (s, a),
+                        }
+                    })
+            }
+            Mechanism::Linear {
+                pay_from, pay_to, ..
+            } => ((*pay_from).max(*pay_to), Decimal::ZERO),
+            Mechanism::Improvement(Improvement {
+                pays: ImprovementPays::Share(s),
+                ..
+            }) => (*s, Decimal::ZERO),
+            Mechanism::Improvement(_) if self.pot_per_year.is_some() => {
+                (Decimal::ONE_HUNDRED, Decimal::ZERO)
+            }
+            Mechanism::Points {
+                points,
+                price,
+                factors,
+                ..
+            } if factors.is_empty() => (Decimal::ZERO, *points * *price),
+            _ => (Decimal::ZERO, unbounded),
+        };
+        let mut totals = crate::limits::CapTotals::default();
+        let mut by_year = vec![Decimal::ZERO; calendar.contract_years() as usize];
+        for (period, year, pot) in self.period_pots(calendar, exclude_part_periods) {
+            let best = (pot * share / Decimal::ONE_HUNDRED).max(amount);
+            let best = if best >= unbounded {
+                best
+            } else {
+                rounding.apply(best)
+            };
+            let (capped, _) = crate::limits::cap_line(
+                calendar,
+                &self.caps,
+                self.frequency,
+                &period,
+                &mut totals,
+                best,
+            );
+            if let Some(total) = by_year.get_mut(year as usize - 1) {
+                *total += capped;
+            }
+        }
+        by_year
+            .into_iter()
+            .map(|total| (total < unbounded).then_some(total))
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Mechanism {
     Tiers(Vec<Band>),

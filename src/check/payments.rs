@@ -63,8 +63,6 @@ struct MostPerPeriod {
     resolved: Option<model::Mechanism>,
     share: Option<Decimal>,
     amount: Option<Decimal>,
-    /// `false` when the most cannot be known (points times factors, rate cards without caps).
-    known: bool,
 }
 
 pub(super) fn check(ctx: &mut Ctx) {
@@ -278,9 +276,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
         }
     }
     let (limits, floors) = limits(ctx, file, settings);
-    if let (Some(pots), Some(frequency)) = (&pot_per_year, frequency) {
-        compare_with_pot(ctx, file, payment, pots, &most, frequency, &limits);
-    }
+
     if let (Some(mechanism), Some(frequency)) = (most.resolved, frequency) {
         let lag = first(settings, |s| match s {
             S::Paid(lag) => Some((lag.lag.node, lag.from)),
@@ -292,7 +288,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
             _ => None,
         })
         .map(|(a, _)| a);
-        ctx.payments.push(model::Payment {
+        let resolved = model::Payment {
             name: name.to_string(),
             title: payment.title.as_ref().map(|t| t.node.clone()),
             indicator: measured.as_ref().map(|m| m.name.to_string()),
@@ -303,7 +299,9 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
             floors,
             lag,
             advance,
-        });
+        };
+        compare_with_pot(ctx, file, payment, &resolved);
+        ctx.payments.push(resolved);
     }
     if let (Some(frequency), Some(calendar)) = (frequency, ctx.calendar()) {
         due_after_term(
@@ -533,7 +531,6 @@ fn tiers(
     let currency = ctx.currency();
     let mut pieces: Vec<(Piece, Span, Interval)> = Vec::new();
     let mut most = MostPerPeriod {
-        known: true,
         ..Default::default()
     };
     let mut thresholds = Vec::new();
@@ -957,7 +954,6 @@ fn linear_scale(
         resolved,
         share: low.zip(high).map(|(l, h)| l.max(h)),
         amount: None,
-        known: true,
     }
 }
 
@@ -1074,7 +1070,6 @@ fn improvement(
                 most = MostPerPeriod {
                     share: value,
                     amount: None,
-                    known: true,
                     resolved: None,
                 };
             }
@@ -1222,45 +1217,59 @@ fn year_label(calendar: &Calendar, year: u32) -> String {
     }
 }
 
+/// Compares the largest possible payment in each contract year with the payment's pot.
 fn compare_with_pot(
     ctx: &mut Ctx,
     file: FileId,
     payment: &ast::Payment,
-    pots: &[Decimal],
-    most: &MostPerPeriod,
-    frequency: Frequency,
-    caps: &[(LimitScope, Decimal)],
+    resolved: &model::Payment,
 ) {
-    if !most.known || (most.share.is_none() && most.amount.is_none()) {
-        return;
-    }
-    let Some(calendar) = ctx.calendar() else {
+    let (Some(pots), Some(header)) = (&resolved.pot_per_year, ctx.header.clone()) else {
         return;
     };
-    let currency = ctx.currency();
-    let periods = Decimal::from(12 / frequency_months(frequency));
-    // The most that can be paid in each contract year, against that year's pot.
-    let years: Vec<(Decimal, Decimal)> = pots
-        .iter()
-        .map(|pot| {
-            let per_period =
-                (most.share.unwrap_or_default() * *pot / Decimal::ONE_HUNDRED / periods)
-                    .max(most.amount.unwrap_or_default());
-            let mut per_year = per_period * periods;
-            for (scope, cap) in caps {
-                let capped = match scope {
-                    LimitScope::Year => *cap,
-                    LimitScope::Period => *cap * periods,
-                    LimitScope::Quarter => *cap * Decimal::from(4),
-                    LimitScope::Month => *cap * Decimal::from(12),
-                    _ => continue,
-                };
-                per_year = per_year.min(capped);
-            }
-            (per_year, *pot)
-        })
+    let Some(calendar) = header.calendar else {
+        return;
+    };
+    let currency = header.currency;
+    let largest =
+        resolved.largest_per_year(&calendar, header.rounding, header.exclude_part_periods);
+    // Each year's pot is what its periods can draw: a part year at either end of the term has
+    // the pots of its periods, pro-rated as the payment is.
+    let mut available = vec![Decimal::ZERO; largest.len()];
+    // Each line is rounded on its own, so a year's lines may add up to a few pence (or pounds)
+    // more or less than its pot: half a rounding unit per line is no finding.
+    let mut slack = vec![Decimal::ZERO; largest.len()];
+    let half_unit = match header.rounding.unit {
+        ast::RoundingUnit::Minor => Decimal::new(5, 3),
+        ast::RoundingUnit::Major => Decimal::new(5, 1),
+    };
+    for (_, year, pot) in resolved.period_pots(&calendar, header.exclude_part_periods) {
+        if let Some(total) = available.get_mut(year as usize - 1) {
+            *total += pot;
+        }
+        if let Some(total) = slack.get_mut(year as usize - 1) {
+            *total += half_unit;
+        }
+    }
+    let available: Vec<Decimal> = available
+        .into_iter()
+        .map(|pot| header.rounding.apply(pot))
         .collect();
-    let Some(index) = years.iter().position(|(most, pot)| most != pot) else {
+    let _ = pots;
+    // Unknown in any year (a payment per point without a cap) means nothing to compare.
+    let Some(years) = largest
+        .iter()
+        .zip(available)
+        .map(|(most, pot)| most.map(|most| (most, pot)))
+        .collect::<Option<Vec<(Decimal, Decimal)>>>()
+    else {
+        return;
+    };
+    let Some(index) = years
+        .iter()
+        .zip(&slack)
+        .position(|((most, pot), slack)| (*most - *pot).abs() > *slack)
+    else {
         return;
     };
     let (per_year, pot) = years[index];

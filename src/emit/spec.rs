@@ -394,92 +394,14 @@ fn years(calendar: &Calendar) -> Vec<(u32, Date, Date)> {
         .collect()
 }
 
-/// The largest possible payment of a payment in each contract year, where it can be known: the
-/// best result every period, then the caps per period, month, quarter and year.
+/// The largest possible payment of a payment in each contract year (see
+/// [`model::Payment::largest_per_year`]).
 pub fn largest_per_year(contract: &Contract, payment: &model::Payment) -> Vec<Option<Decimal>> {
-    let calendar = contract.calendar;
-    let periods = calendar.periods_with_length(payment.frequency);
-    let most_share = |bands: &[model::Band]| -> (Decimal, Decimal) {
-        let mut share = Decimal::ZERO;
-        let mut amount = Decimal::ZERO;
-        for band in bands {
-            match band.payout {
-                BandPayout::Share(s) => share = share.max(s),
-                BandPayout::Linear(a, b) => share = share.max(a.max(b)),
-                BandPayout::Amount(a) => amount = amount.max(a),
-                BandPayout::Nothing => {}
-            }
-        }
-        (share, amount)
-    };
-    let (share, amount, known) = match &payment.mechanism {
-        Mechanism::Tiers(bands) => {
-            let (s, a) = most_share(bands);
-            (s, a, true)
-        }
-        Mechanism::Linear {
-            pay_from, pay_to, ..
-        } => ((*pay_from).max(*pay_to), Decimal::ZERO, true),
-        Mechanism::Improvement(model::Improvement {
-            pays: ImprovementPays::Share(s),
-            ..
-        }) => (*s, Decimal::ZERO, true),
-        // Bounded by the pot when there is one.
-        Mechanism::Improvement(_) => (
-            Decimal::ONE_HUNDRED,
-            Decimal::ZERO,
-            payment.pot_per_year.is_some(),
-        ),
-        Mechanism::Points {
-            factors,
-            points,
-            price,
-            ..
-        } => (Decimal::ZERO, *points * *price, factors.is_empty()),
-        Mechanism::RateCard(_) => (Decimal::ZERO, Decimal::ZERO, false),
-    };
-    let per_year = Decimal::from(12 / calendar::frequency_months(payment.frequency));
-    years(&calendar)
-        .into_iter()
-        .map(|(year, start, end)| {
-            let year_cap = payment
-                .caps
-                .iter()
-                .find(|(s, _)| *s == LimitScope::Year)
-                .map(|(_, c)| *c);
-            let mut total = Decimal::ZERO;
-            for (period, whole_days) in periods
-                .iter()
-                .filter(|(p, _)| p.end >= start && p.end <= end)
-            {
-                let pot = payment
-                    .pot_per_year
-                    .as_ref()
-                    .and_then(|pots| pots.get(year as usize - 1))
-                    .map(|p| {
-                        *p / per_year * Decimal::from(period.days()) / Decimal::from(*whole_days)
-                    })
-                    .unwrap_or_default();
-                let mut line = (pot * share / Decimal::ONE_HUNDRED).max(amount);
-                for (scope, cap) in &payment.caps {
-                    if matches!(scope, LimitScope::Period)
-                        || (*scope == LimitScope::Month && payment.frequency == Frequency::Monthly)
-                        || (*scope == LimitScope::Quarter
-                            && payment.frequency == Frequency::Quarterly)
-                    {
-                        line = line.min(*cap);
-                    }
-                }
-                total += contract.rounding.apply(line);
-            }
-            match (known, year_cap) {
-                (true, Some(cap)) => Some(total.min(cap)),
-                (true, None) => Some(total),
-                (false, Some(cap)) => Some(cap),
-                (false, None) => None,
-            }
-        })
-        .collect()
+    payment.largest_per_year(
+        &contract.calendar,
+        contract.rounding,
+        contract.exclude_part_periods,
+    )
 }
 
 /// Builds the specification of a resolved contract.

@@ -780,7 +780,7 @@ fn floors(run: &mut Run, payment: &Payment) {
                 start: line.period_start,
                 end: line.period_end,
             };
-            match super::scope_key(&calendar, *scope, payment.frequency, &period) {
+            match crate::limits::scope_key(&calendar, *scope, payment.frequency, &period) {
                 None => groups.push((None, vec![index])),
                 Some(key) => match groups.iter_mut().find(|(k, _)| k.as_ref() == Some(&key)) {
                     Some((_, members)) => members.push(index),

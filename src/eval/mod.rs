@@ -451,107 +451,43 @@ pub fn duration_words(duration: Duration) -> String {
     )
 }
 
-/// Running totals for caps that add up over several lines: per month or quarter (when the
-/// payment is assessed more often), per contract year and over the term.
-#[derive(Default)]
-pub(crate) struct CapTotals {
-    paid: std::collections::HashMap<(LimitScope, String), Decimal>,
-}
+pub(crate) use crate::limits::CapTotals;
 
-/// The calendar bucket a line falls in for a cap or floor of `scope`: `None` when the scope
-/// applies to each line on its own (per period, or a scope no shorter than the line).
-pub(crate) fn scope_key(
-    calendar: &Calendar,
-    scope: LimitScope,
-    frequency: Frequency,
-    period: &Period,
-) -> Option<String> {
-    match (scope, frequency) {
-        (LimitScope::Month, Frequency::Monthly)
-        | (LimitScope::Period | LimitScope::Participant, _) => None,
-        (LimitScope::Quarter, Frequency::Monthly) => Some(calendar.quarter_label(period.end)),
-        (LimitScope::Month | LimitScope::Quarter, _) => None,
-        (LimitScope::Year, _) => Some(format!("year {}", calendar.contract_year_of(period.end))),
-        (LimitScope::Term, _) => Some(String::new()),
-    }
-}
-
-/// How many of a scope's periods one line spans, for a cap per month or quarter on a line that
-/// covers several (a cap per month on a quarterly payment allows three times the cap).
-fn scope_multiple(scope: LimitScope, frequency: Frequency) -> Decimal {
-    let line_months = calendar::frequency_months(frequency);
-    let scope_months = match scope {
-        LimitScope::Month => 1,
-        LimitScope::Quarter => 3,
-        _ => return Decimal::ONE,
-    };
-    Decimal::from((line_months / scope_months).max(1))
-}
-
-/// Applies the caps of a payment to a rounded amount for one period, adding a step for each
-/// cap that bites: first the caps on the line itself, then those that add up over months,
-/// quarters, the contract year and the term.
+/// Applies the caps of a payment to a rounded amount for one period (see [`crate::limits`]),
+/// adding a step for each cap that bites.
 pub(crate) fn apply_caps(
     run: &Run,
     caps: &[(LimitScope, Decimal)],
     frequency: Frequency,
     period: &Period,
     totals: &mut CapTotals,
-    mut amount: Decimal,
+    amount: Decimal,
     steps: &mut Vec<String>,
 ) -> Decimal {
-    let calendar = run.calendar();
-    for (scope, cap) in caps {
-        if *scope == LimitScope::Participant
-            || scope_key(&calendar, *scope, frequency, period).is_some()
-        {
-            continue;
-        }
-        let limit = *cap * scope_multiple(*scope, frequency);
-        if amount > limit {
-            steps.push(format!(
+    let (capped, bites) =
+        crate::limits::cap_line(&run.calendar(), caps, frequency, period, totals, amount);
+    for bite in bites {
+        let step = match bite.paid_before {
+            None => format!(
                 "capped at {} {}: {} becomes {}",
-                run.money(*cap),
-                scope.words(),
-                run.money(amount),
-                run.money(limit)
-            ));
-            amount = limit;
-        }
-    }
-    let mut keys = Vec::new();
-    for (scope, cap) in caps {
-        let Some(key) = scope_key(&calendar, *scope, frequency, period) else {
-            continue;
-        };
-        let paid = totals
-            .paid
-            .get(&(*scope, key.clone()))
-            .copied()
-            .unwrap_or_default();
-        let room = (*cap - paid).max(Decimal::ZERO);
-        if amount > room {
-            let within = match scope {
-                LimitScope::Term => "the term".to_string(),
-                LimitScope::Year => "this contract year".to_string(),
-                _ => key.clone(),
-            };
-            steps.push(format!(
-                "capped at {} {}: {} already paid in {within}, so {} becomes {}",
-                run.money(*cap),
-                scope.words(),
+                run.money(bite.cap),
+                bite.scope.words(),
+                run.money(bite.from),
+                run.money(bite.to)
+            ),
+            Some(paid) => format!(
+                "capped at {} {}: {} already paid in {}, so {} becomes {}",
+                run.money(bite.cap),
+                bite.scope.words(),
                 run.money(paid),
-                run.money(amount),
-                run.money(room)
-            ));
-            amount = room;
-        }
-        keys.push((*scope, key));
+                bite.within,
+                run.money(bite.from),
+                run.money(bite.to)
+            ),
+        };
+        steps.push(step);
     }
-    for key in keys {
-        *totals.paid.entry(key).or_default() += amount;
-    }
-    amount
+    capped
 }
 
 /// Rounds per the contract's rule, with a step when rounding changes the amount.
