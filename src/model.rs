@@ -114,6 +114,10 @@ pub struct About {
     pub examples: Vec<WorkedExample>,
     pub factors: Vec<(String, Option<String>)>,
     pub flags: Vec<(String, Option<String>)>,
+    /// The `description` of each payment, gateway, deduction and domain, by name.
+    pub descriptions: BTreeMap<String, String>,
+    /// Each weighted payment's weight, in percent, by name.
+    pub weights: BTreeMap<String, Decimal>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -125,29 +125,36 @@ fn describe(ctx: &Ctx) -> model::About {
                     Some(c.name.node.clone()),
                     &c.settings,
                 )),
-                Block::Domain(d) => about.domains.push(model::DomainInfo {
-                    name: d.name.node.clone(),
-                    title: text(&d.title),
-                    outcomes: d
-                        .outcomes
-                        .iter()
-                        .map(|o| model::OutcomeInfo {
-                            name: o.name.node.clone(),
-                            title: text(&o.title),
-                            indicators: o
-                                .settings
-                                .iter()
-                                .filter_map(|s| match &s.node {
-                                    OutcomeSetting::MeasuredBy(names) => {
-                                        Some(names.iter().map(|n| n.node.clone()))
-                                    }
-                                    _ => None,
-                                })
-                                .flatten()
-                                .collect(),
-                        })
-                        .collect(),
-                }),
+                Block::Domain(d) => {
+                    if let Some(description) = &d.description {
+                        about
+                            .descriptions
+                            .insert(d.name.node.clone(), description.node.clone());
+                    }
+                    about.domains.push(model::DomainInfo {
+                        name: d.name.node.clone(),
+                        title: text(&d.title),
+                        outcomes: d
+                            .outcomes
+                            .iter()
+                            .map(|o| model::OutcomeInfo {
+                                name: o.name.node.clone(),
+                                title: text(&o.title),
+                                indicators: o
+                                    .settings
+                                    .iter()
+                                    .filter_map(|s| match &s.node {
+                                        OutcomeSetting::MeasuredBy(names) => {
+                                            Some(names.iter().map(|n| n.node.clone()))
+                                        }
+                                        _ => None,
+                                    })
+                                    .flatten()
+                                    .collect(),
+                            })
+                            .collect(),
+                    });
+                }
                 Block::Indicator(i) => {
                     let mut t = model::IndicatorText::default();
                     for setting in &i.settings {
@@ -170,6 +177,33 @@ fn describe(ctx: &Ctx) -> model::About {
                         }
                     }
                     about.indicators.insert(i.name.node.clone(), t);
+                }
+                Block::Payment(p) => {
+                    for setting in &p.settings {
+                        match &setting.node {
+                            ast::PaymentSetting::Description(d) => {
+                                about.descriptions.insert(p.name.node.clone(), d.clone());
+                            }
+                            ast::PaymentSetting::Weight(w) => {
+                                about.weights.insert(p.name.node.clone(), w.node);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Block::Gateway(g) => {
+                    for setting in &g.settings {
+                        if let ast::GatewaySetting::Description(d) = &setting.node {
+                            about.descriptions.insert(g.name.node.clone(), d.clone());
+                        }
+                    }
+                }
+                Block::Deduction(d) => {
+                    for setting in &d.settings {
+                        if let ast::DeductionSetting::Description(text) = &setting.node {
+                            about.descriptions.insert(d.name.node.clone(), text.clone());
+                        }
+                    }
                 }
                 Block::Factor(d) => about.factors.push((d.name.node.clone(), text(&d.title))),
                 Block::Flag(d) => about.flags.push((d.name.node.clone(), text(&d.title))),

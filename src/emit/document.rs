@@ -1327,6 +1327,9 @@ fn payment(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, p: &PaymentSpec) {
         format!("4.{n} {title}"),
         "payment",
     );
+    if let Some(description) = &p.description {
+        blocks.push(Block::Para(plain(description.clone())));
+    }
     let mut facts = Table::facts(format!("Key facts of payment {}", p.name));
     facts.fact("Name in the contract", Rich::new().code(p.name.clone()));
     facts.fact(
@@ -1942,6 +1945,13 @@ fn gateways_and_deductions(ctx: &Ctx, blocks: &mut Vec<Block>) {
             ]);
         }
         blocks.push(Block::Table(table));
+        for g in spec.gateways.iter().filter(|g| g.description.is_some()) {
+            let title = g.title.clone().unwrap_or_else(|| g.name.clone());
+            blocks.push(Block::Para(plain(format!(
+                "{title}: {}",
+                g.description.clone().unwrap_or_default()
+            ))));
+        }
     }
     blocks.push(Block::Close);
     open(blocks, "deductions", 3, "5.2 Deductions");
@@ -2002,6 +2012,13 @@ fn gateways_and_deductions(ctx: &Ctx, blocks: &mut Vec<Block>) {
             ]);
         }
         blocks.push(Block::Table(table));
+        for d in spec.deductions.iter().filter(|d| d.description.is_some()) {
+            let title = d.title.clone().unwrap_or_else(|| d.name.clone());
+            blocks.push(Block::Para(plain(format!(
+                "{title}: {}",
+                d.description.clone().unwrap_or_default()
+            ))));
+        }
     }
     blocks.push(Block::Close);
     blocks.push(Block::Close);

@@ -120,6 +120,7 @@ pub struct PopulationSpec {
 pub struct DomainSpec {
     pub name: String,
     pub title: Option<String>,
+    pub description: Option<String>,
     pub outcomes: Vec<OutcomeSpec>,
 }
 
@@ -187,6 +188,9 @@ pub struct YearMoney {
 pub struct PaymentSpec {
     pub name: String,
     pub title: Option<String>,
+    pub description: Option<String>,
+    /// The payment's share of the money at risk, in percent; null for a payment with its own pot.
+    pub weight: Option<Dec>,
     /// The indicator it is measured on; null for a rate card.
     pub indicator: Option<String>,
     pub assessed: String,
@@ -304,6 +308,7 @@ pub struct RateOutcomeSpec {
 pub struct GatewaySpec {
     pub name: String,
     pub title: Option<String>,
+    pub description: Option<String>,
     /// Each condition in words, such as `data_completeness at least 95%`.
     pub requires: Vec<String>,
     /// The payments it applies to; null for all.
@@ -315,6 +320,7 @@ pub struct GatewaySpec {
 pub struct DeductionSpec {
     pub name: String,
     pub title: Option<String>,
+    pub description: Option<String>,
     pub indicator: String,
     pub tolerance: Dec,
     pub per: String,
@@ -543,6 +549,7 @@ pub fn build(contract: &Contract) -> Spec {
             .map(|d| DomainSpec {
                 name: d.name.clone(),
                 title: d.title.clone(),
+                description: about.descriptions.get(&d.name).cloned(),
                 outcomes: d
                     .outcomes
                     .iter()
@@ -577,7 +584,11 @@ pub fn build(contract: &Contract) -> Spec {
             .iter()
             .map(|g| gateway(contract, g))
             .collect(),
-        deductions: contract.deductions.iter().map(deduction).collect(),
+        deductions: contract
+            .deductions
+            .iter()
+            .map(|d| deduction(contract, d))
+            .collect(),
         years: year_list
             .iter()
             .zip(&totals)
@@ -666,6 +677,8 @@ fn payment(
     PaymentSpec {
         name: p.name.clone(),
         title: p.title.clone(),
+        description: contract.about.descriptions.get(&p.name).cloned(),
+        weight: contract.about.weights.get(&p.name).map(|w| dec(*w)),
         indicator: p.indicator.clone(),
         assessed: frequency_words(p.frequency),
         pot_per_year,
@@ -808,13 +821,14 @@ fn gateway(contract: &Contract, g: &model::Gateway) -> GatewaySpec {
     GatewaySpec {
         name: g.name.clone(),
         title: g.title.clone(),
+        description: contract.about.descriptions.get(&g.name).cloned(),
         requires,
         applies_to: g.applies_to.clone(),
         withholds: dec(g.withholds),
     }
 }
 
-fn deduction(d: &model::Deduction) -> DeductionSpec {
+fn deduction(contract: &Contract, d: &model::Deduction) -> DeductionSpec {
     let (amount, share) = match d.amount {
         model::DeductAmount::Money(m) => (Some(money(m)), None),
         model::DeductAmount::ShareOfMonthlyValue(s) => (None, Some(dec(s))),
@@ -822,6 +836,7 @@ fn deduction(d: &model::Deduction) -> DeductionSpec {
     DeductionSpec {
         name: d.name.clone(),
         title: d.title.clone(),
+        description: contract.about.descriptions.get(&d.name).cloned(),
         indicator: d.indicator.clone(),
         tolerance: dec(d.tolerance),
         per: crate::eval::period_noun(d.frequency).to_string(),
