@@ -77,6 +77,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         diagnostic_format: OutputFormat,
     },
+    /// Run the worked examples (`test` blocks) of contracts.
+    Test {
+        /// The contract files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Rewrite failing expectations to the amounts actually paid, after showing the difference.
+        #[arg(long)]
+        update: bool,
+    },
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
         /// A code such as `E0301` or a name such as `tier-gap`.
@@ -133,6 +142,7 @@ fn main() -> ExitCode {
             color,
         } => check(&files, format, deny.is_some(), color),
         Command::Explain { code } => explain(&code),
+        Command::Test { files, update } => test(&files, update),
         Command::Emit {
             contract,
             format,
@@ -345,6 +355,86 @@ fn write_output(text: &str, output: Option<&std::path::Path>) -> ExitCode {
         None => print(text),
     }
     ExitCode::SUCCESS
+}
+
+fn test(files: &[PathBuf], update: bool) -> ExitCode {
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut out = String::new();
+    for path in files {
+        let mut sources = Sources::new();
+        let workspace = match obc::load::load(path, &mut sources) {
+            Ok(workspace) => workspace,
+            Err(error) => {
+                eprintln!(
+                    "error: cannot read `{}`: {}",
+                    path.display(),
+                    obc::load::plain_io_error(&error)
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let analysis = obc::check::analyse(&workspace, &sources);
+        let Some(contract) = analysis.contract else {
+            let style = HumanStyle {
+                color: false,
+                width: terminal_width(),
+            };
+            let text = render::render(Format::Human, &analysis.diagnostics, &sources, style);
+            let _ = std::io::stderr().write_all(text.as_bytes());
+            return ExitCode::from(EXIT_FINDINGS);
+        };
+        let results = obc::testing::run(&workspace, &contract, &sources);
+        out.push_str(&format!(
+            "\nrunning {} test{} in {}\n",
+            results.len(),
+            if results.len() == 1 { "" } else { "s" },
+            path.display()
+        ));
+        for result in &results {
+            let status = if result.passed() { "ok" } else { "FAILED" };
+            out.push_str(&format!("test {} ... {status}\n", result.title));
+        }
+        for result in results.iter().filter(|r| !r.passed()) {
+            out.push_str(&format!("\n---- {} ----\n", result.title));
+            for problem in &result.problems {
+                out.push_str(&format!("  {problem}\n"));
+            }
+            for failure in &result.failures {
+                out.push_str(&format!(
+                    "  {}\n    expected: {}\n    actual:   {}\n",
+                    failure.expectation, failure.expected, failure.actual
+                ));
+                for step in &failure.explanation {
+                    out.push_str(&format!("      {step}\n"));
+                }
+            }
+        }
+        passed += results.iter().filter(|r| r.passed()).count();
+        failed += results.iter().filter(|r| !r.passed()).count();
+        if update && results.iter().any(|r| !r.failures.is_empty()) {
+            let text = &sources.get(workspace.root).text;
+            let updated = obc::testing::updated_source(text, &results, &contract);
+            if let Err(error) = std::fs::write(path, updated) {
+                eprintln!(
+                    "error: cannot write `{}`: {}",
+                    path.display(),
+                    obc::load::plain_io_error(&error)
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+            out.push_str(&format!(
+                "\nupdated the failing expectations in {}\n",
+                path.display()
+            ));
+        }
+    }
+    out.push_str(&format!("\n{passed} passed, {failed} failed\n"));
+    print(&out);
+    if failed > 0 && !update {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn check_format(format: OutputFormat) -> Format {

@@ -240,3 +240,46 @@ fn emit_writes_each_format_and_refuses_contracts_with_errors() {
     run(&["emit", "no/such.obc"], 2);
     run(&["emit", EXAMPLE, "--format", "pdf"], 2);
 }
+
+#[test]
+fn test_runs_worked_examples_like_cargo() {
+    // Every example contract's worked examples pass.
+    let examples: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/contracts"))
+            .expect("contracts/")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "obc"))
+            .map(|p| {
+                format!(
+                    "contracts/{}",
+                    p.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+                )
+            })
+            .collect();
+    let mut args = vec!["test"];
+    args.extend(examples.iter().map(String::as_str));
+    let output = run(&args, 0);
+    assert!(output.trim_end().ends_with(" passed, 0 failed"), "{output}");
+    // A failing example: exit 1, expected against actual, and the closing line.
+    let failing = run(&["test", "tests/testing/failing.obc"], 1);
+    insta::assert_snapshot!("test-failing", failing);
+}
+
+#[test]
+fn test_update_rewrites_failing_expectations() {
+    let dir = std::env::temp_dir().join(format!("obc-update-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let copy = dir.join("failing.obc");
+    std::fs::copy("tests/testing/failing.obc", &copy).expect("copied");
+    let path = copy.to_str().expect("utf-8");
+    run(&["test", "--update", path], 0);
+    let updated = std::fs::read_to_string(&copy).expect("readable");
+    assert!(
+        updated.contains("expect at_home pays £12,500 in 2016/17 Q2"),
+        "{updated}"
+    );
+    assert!(updated.contains("expect total pays nothing in 2016/17 Q3"));
+    run(&["test", path], 0);
+    let _ = std::fs::remove_dir_all(dir);
+}

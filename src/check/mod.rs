@@ -32,6 +32,11 @@ pub use units::{
     format_value, money as format_money, number as format_number, percent as format_percent,
 };
 
+/// A value written in a contract, in an indicator's unit; `None` when it does not fit the unit.
+pub fn value_in_unit(measure: Measure, unit: Unit, currency: ast::CurrencyCode) -> Option<Decimal> {
+    units::value_in_unit(measure, unit, currency).ok()
+}
+
 /// Checks a loaded workspace. Returns every diagnostic, syntax ones included, sorted by position.
 pub fn check(workspace: &Workspace, sources: &Sources) -> Vec<Diagnostic> {
     analyse(workspace, sources).diagnostics

@@ -50,6 +50,25 @@ pub struct Participants {
 }
 
 impl Participants {
+    /// No records yet, with the outcome and criterion names of the contract's rate cards.
+    pub fn for_contract(contract: &Contract) -> Participants {
+        let mut outcomes: Vec<String> = Vec::new();
+        for payment in &contract.payments {
+            let Mechanism::RateCard(card) = &payment.mechanism else {
+                continue;
+            };
+            for name in card.outcomes.iter().map(|o| &o.name).chain(&card.criteria) {
+                if !outcomes.contains(name) {
+                    outcomes.push(name.clone());
+                }
+            }
+        }
+        Participants {
+            outcomes,
+            ..Default::default()
+        }
+    }
+
     pub fn outcome_index(&self, name: &str) -> Option<u16> {
         self.outcomes
             .iter()
@@ -121,29 +140,20 @@ pub(super) struct Reader<'c> {
 
 impl<'c> Reader<'c> {
     pub fn new(contract: &'c Contract) -> Self {
-        let mut outcomes = Vec::new();
+        let participants = Participants::for_contract(contract);
         let mut windowed = BTreeSet::new();
         for payment in &contract.payments {
             let Mechanism::RateCard(card) = &payment.mechanism else {
                 continue;
             };
-            for name in card.outcomes.iter().map(|o| &o.name).chain(&card.criteria) {
-                if !outcomes.contains(name) {
-                    outcomes.push(name.clone());
-                }
-            }
             for outcome in card.outcomes.iter().filter(|o| o.within.is_some()) {
                 for name in std::iter::once(&outcome.name).chain(&outcome.all_of) {
-                    if let Some(i) = outcomes.iter().position(|o| o == name) {
-                        windowed.insert(i as u16);
+                    if let Some(i) = participants.outcome_index(name) {
+                        windowed.insert(i);
                     }
                 }
             }
         }
-        let participants = Participants {
-            outcomes,
-            ..Default::default()
-        };
         Reader {
             contract,
             participants,

@@ -1,0 +1,369 @@
+//! Running a contract's `test` blocks: the worked examples a commissioner writes next to the
+//! rules. Each test's `given` lines become data, the contract is evaluated on them (periods
+//! without data pay nothing), and each `expect` line is compared with the schedule.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::calendar::{self, Period};
+use crate::check::{format_money, unit_domain};
+use crate::data::{Dataset, Observation, Participants, RowRef};
+use crate::eval::{self, Line, Options};
+use crate::load::Workspace;
+use crate::model::Contract;
+use crate::source::{FileId, Sources, Span};
+use crate::syntax::ast::{self, Block, GivenValue, MissingDataRule, TestSetting, Unit};
+
+/// One expectation that did not hold.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The `expect` line as written.
+    pub expectation: String,
+    pub expected: String,
+    pub actual: String,
+    /// How the actual amount was worked out: the lines' explanations.
+    pub explanation: Vec<String>,
+    /// Where the expected amount is written, and the actual amount, for `--update`.
+    pub amount_span: Option<Span>,
+    pub actual_amount: Option<Decimal>,
+}
+
+/// The result of one `test` block.
+#[derive(Debug, Clone)]
+pub struct TestResult {
+    pub title: String,
+    pub file: FileId,
+    pub span: Span,
+    pub checks: usize,
+    pub failures: Vec<Failure>,
+    /// A `given` line that could not be used (such as a period outside the term): the test fails.
+    pub problems: Vec<String>,
+}
+
+impl TestResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && self.problems.is_empty()
+    }
+}
+
+/// Runs every `test` block of the root file of a checked workspace.
+pub fn run(workspace: &Workspace, contract: &Contract, sources: &Sources) -> Vec<TestResult> {
+    let Some((file, tree)) = workspace.files.iter().find(|(id, _)| *id == workspace.root) else {
+        return Vec::new();
+    };
+    let source = sources.get(*file);
+    let name = std::path::Path::new(&source.name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tree.blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Test(test) => Some(run_one(test, *file, &name, &source.text, contract)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn written(text: &str, span: Span) -> String {
+    text.get(span.start..span.end)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn run_one(
+    test: &ast::Test,
+    file: FileId,
+    file_name: &str,
+    text: &str,
+    contract: &Contract,
+) -> TestResult {
+    let mut result = TestResult {
+        title: test.title.node.clone(),
+        file,
+        span: test.span,
+        checks: 0,
+        failures: Vec::new(),
+        problems: Vec::new(),
+    };
+    let calendar = contract.calendar;
+    let mut data = Dataset::default();
+    data.file_names.insert(file, file_name.to_string());
+    let line_of = |span: Span| text[..span.start.min(text.len())].matches('\n').count() + 1;
+    data.participants = Participants::for_contract(contract);
+    // Factors and flags given for a period apply to every observation within it.
+    let mut factors: Vec<(Period, String, Decimal)> = Vec::new();
+    let mut flags: Vec<(Period, String, bool)> = Vec::new();
+    for (index, setting) in test.settings.iter().enumerate() {
+        let row = RowRef {
+            file,
+            row: index + 1,
+            line: line_of(setting.span),
+            span: setting.span,
+        };
+        match &setting.node {
+            TestSetting::Given {
+                name,
+                value,
+                period,
+            } => {
+                let Ok(period) = calendar.resolve(period.node) else {
+                    result.problems.push(format!(
+                        "`{}`: the period is not in the contract's calendar",
+                        written(text, setting.span)
+                    ));
+                    continue;
+                };
+                if let Some(indicator) = contract.indicators.get(&name.node) {
+                    match observation_value(value.node, indicator.unit, contract) {
+                        Some((value, numerator, denominator)) => {
+                            data.observations.push(Observation {
+                                indicator: name.node.clone(),
+                                period,
+                                value,
+                                numerator,
+                                denominator,
+                                comparison: None,
+                                factors: BTreeMap::new(),
+                                flags: BTreeMap::new(),
+                                row,
+                            })
+                        }
+                        None => result.problems.push(format!(
+                            "`{}`: the value is not in the indicator's unit",
+                            written(text, setting.span)
+                        )),
+                    }
+                } else if let GivenValue::YesNo(yes) = value.node {
+                    flags.push((period, name.node.clone(), yes));
+                } else if let GivenValue::Measure(ast::Measure::Number(n)) = value.node {
+                    factors.push((period, name.node.clone(), n));
+                }
+            }
+            TestSetting::ParticipantStarted { participant, on } => {
+                if let Some(day) = calendar::date(on.node) {
+                    let person = data
+                        .participants
+                        .people
+                        .entry(participant.node.as_str().into())
+                        .or_default();
+                    person.start = Some((
+                        day,
+                        crate::data::participants::RecordAt {
+                            file,
+                            line: index as u32 + 1,
+                        },
+                    ));
+                }
+            }
+            TestSetting::ParticipantAchieved {
+                participant,
+                outcome,
+                on,
+            } => {
+                if let (Some(day), Some(index_of)) = (
+                    calendar::date(on.node),
+                    data.participants.outcome_index(&outcome.node),
+                ) {
+                    let person = data
+                        .participants
+                        .people
+                        .entry(participant.node.as_str().into())
+                        .or_default();
+                    person
+                        .achieved
+                        .push(crate::data::participants::Achievement {
+                            outcome: index_of,
+                            on: day,
+                            at: crate::data::participants::RecordAt {
+                                file,
+                                line: index as u32 + 1,
+                            },
+                        });
+                }
+            }
+            TestSetting::ExpectPays { .. } | TestSetting::ExpectGateway { .. } => {}
+        }
+    }
+    for observation in &mut data.observations {
+        let within =
+            |p: &Period| observation.period.start >= p.start && observation.period.end <= p.end;
+        for (period, name, value) in &factors {
+            if within(period) {
+                observation.factors.insert(name.clone(), *value);
+            }
+        }
+        for (period, name, value) in &flags {
+            if within(period) {
+                observation.flags.insert(name.clone(), *value);
+            }
+        }
+    }
+    // In a test, periods the test gives no data for pay nothing.
+    let mut contract = contract.clone();
+    contract.missing_data = MissingDataRule::PaysNothing;
+    let (schedule, _) = eval::evaluate(&contract, &data, Options::default());
+    for setting in &test.settings {
+        match &setting.node {
+            TestSetting::ExpectPays {
+                name,
+                amount,
+                period,
+            } => {
+                result.checks += 1;
+                let Ok(period) = calendar.resolve(period.node) else {
+                    continue;
+                };
+                let lines: Vec<&Line> = schedule
+                    .lines
+                    .iter()
+                    .filter(|l| {
+                        (name.node == "total" || l.payment == name.node)
+                            && l.period_start >= period.start
+                            && l.period_end <= period.end
+                    })
+                    .collect();
+                let total: Decimal = lines.iter().map(|l| l.amount).sum();
+                // For a deduction, `pays` is the amount taken off.
+                let is_deduction = contract.deductions.iter().any(|d| d.name == name.node);
+                let actual = if is_deduction { -total } else { total };
+                let actual = if actual.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    actual
+                };
+                let expected = amount.node.map(|m| m.amount).unwrap_or_default();
+                if actual != expected {
+                    result.failures.push(Failure {
+                        expectation: written(text, setting.span),
+                        expected: format_money(expected, contract.currency),
+                        actual: format_money(actual, contract.currency),
+                        explanation: lines
+                            .iter()
+                            .flat_map(|l| {
+                                l.explanation
+                                    .iter()
+                                    .map(move |e| format!("{} {}: {e}", l.payment, l.period))
+                            })
+                            .collect(),
+                        amount_span: Some(amount.span),
+                        actual_amount: Some(actual),
+                    });
+                }
+            }
+            TestSetting::ExpectGateway {
+                gateway,
+                passes,
+                period,
+            } => {
+                result.checks += 1;
+                let Ok(period) = calendar.resolve(period.node) else {
+                    continue;
+                };
+                let mention = format!("gateway `{}` ", gateway.node);
+                let outcomes: Vec<bool> = schedule
+                    .lines
+                    .iter()
+                    .filter(|l| l.period_start >= period.start && l.period_end <= period.end)
+                    .flat_map(|l| l.explanation.iter())
+                    .filter(|e| e.starts_with(&mention))
+                    .map(|e| e.starts_with(&format!("{mention}passed")))
+                    .collect();
+                let actual = match (outcomes.is_empty(), outcomes.iter().all(|p| *p)) {
+                    (true, _) => None,
+                    (false, all) => Some(all),
+                };
+                if actual != Some(*passes) {
+                    let words = |p: bool| if p { "passes" } else { "fails" };
+                    result.failures.push(Failure {
+                        expectation: written(text, setting.span),
+                        expected: words(*passes).to_string(),
+                        actual: actual
+                            .map(words)
+                            .unwrap_or("is not decided: no payment it applies to has data")
+                            .to_string(),
+                        explanation: schedule
+                            .lines
+                            .iter()
+                            .filter(|l| {
+                                l.period_start >= period.start && l.period_end <= period.end
+                            })
+                            .flat_map(|l| {
+                                l.explanation
+                                    .iter()
+                                    .filter(|e| e.starts_with(&mention))
+                                    .map(move |e| format!("{} {}: {e}", l.payment, l.period))
+                            })
+                            .collect(),
+                        amount_span: None,
+                        actual_amount: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    result
+}
+
+/// A given value in an indicator's unit, with its numerator and denominator when given as
+/// `172 of 200`.
+fn observation_value(
+    value: GivenValue,
+    unit: Unit,
+    contract: &Contract,
+) -> Option<(Decimal, Option<Decimal>, Option<Decimal>)> {
+    match value {
+        GivenValue::Measure(measure) => {
+            let v = crate::check::value_in_unit(measure, unit, contract.currency)?;
+            Some((v, None, None))
+        }
+        GivenValue::Fraction {
+            numerator,
+            denominator,
+        } if !denominator.is_zero() => {
+            let ratio = numerator / denominator;
+            let v = match unit {
+                Unit::Percent => ratio * Decimal::ONE_HUNDRED,
+                Unit::RatePer(per) => ratio * per,
+                _ => ratio,
+            };
+            let (lo, hi) = unit_domain(unit);
+            (v >= lo && hi.is_none_or(|hi| v <= hi)).then_some((
+                v,
+                Some(numerator),
+                Some(denominator),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The text of a contract with every failing amount replaced by the actual one (`--update`).
+pub fn updated_source(text: &str, results: &[TestResult], contract: &Contract) -> String {
+    let mut edits: Vec<(Span, String)> = results
+        .iter()
+        .flat_map(|r| r.failures.iter())
+        .filter_map(|f| {
+            let amount = f.actual_amount?;
+            let written = if amount.is_zero() {
+                "nothing".to_string()
+            } else {
+                format_money(amount, contract.currency)
+            };
+            Some((f.amount_span?, written))
+        })
+        .collect();
+    edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    let mut out = text.to_string();
+    for (span, replacement) in edits {
+        if out.is_char_boundary(span.start)
+            && out.is_char_boundary(span.end)
+            && span.end <= out.len()
+        {
+            out.replace_range(span.start..span.end, &replacement);
+        }
+    }
+    out
+}
