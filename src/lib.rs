@@ -7,8 +7,10 @@
 
 pub mod calendar;
 pub mod check;
+pub mod curve;
 pub mod data;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod limits;

@@ -85,6 +85,9 @@ enum Command {
         /// Rewrite failing expectations to the amounts actually paid, after showing the difference.
         #[arg(long)]
         update: bool,
+        /// Report the bands, caps, gateway outcomes and rate-card fees no test exercises.
+        #[arg(long)]
+        coverage: bool,
     },
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
@@ -142,7 +145,11 @@ fn main() -> ExitCode {
             color,
         } => check(&files, format, deny.is_some(), color),
         Command::Explain { code } => explain(&code),
-        Command::Test { files, update } => test(&files, update),
+        Command::Test {
+            files,
+            update,
+            coverage,
+        } => test(&files, update, coverage),
         Command::Emit {
             contract,
             format,
@@ -357,7 +364,7 @@ fn write_output(text: &str, output: Option<&std::path::Path>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn test(files: &[PathBuf], update: bool) -> ExitCode {
+fn test(files: &[PathBuf], update: bool, coverage: bool) -> ExitCode {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut out = String::new();
     for path in files {
@@ -407,6 +414,17 @@ fn test(files: &[PathBuf], update: bool) -> ExitCode {
                 for step in &failure.explanation {
                     out.push_str(&format!("      {step}\n"));
                 }
+            }
+        }
+        if coverage {
+            let (total, missing) = obc::testing::uncovered(&contract, &results);
+            out.push_str(&format!(
+                "\ncoverage of {}: {} of {total} exercised\n",
+                path.display(),
+                total - missing.len()
+            ));
+            for item in &missing {
+                out.push_str(&format!("  not exercised: {item}\n"));
             }
         }
         passed += results.iter().filter(|r| r.passed()).count();

@@ -39,6 +39,8 @@ pub struct TestResult {
     pub failures: Vec<Failure>,
     /// A `given` line that could not be used (such as a period outside the term): the test fails.
     pub problems: Vec<String>,
+    /// What the test's schedule exercised, by payment (or deduction) name.
+    pub exercised: Vec<(String, eval::Exercised)>,
 }
 
 impl TestResult {
@@ -86,6 +88,7 @@ fn run_one(
         checks: 0,
         failures: Vec::new(),
         problems: Vec::new(),
+        exercised: Vec::new(),
     };
     let calendar = contract.calendar;
     let mut data = Dataset::default();
@@ -204,6 +207,13 @@ fn run_one(
     let mut contract = contract.clone();
     contract.missing_data = MissingDataRule::PaysNothing;
     let (schedule, _) = eval::evaluate(&contract, &data, Options::default());
+    for line in &schedule.lines {
+        result.exercised.extend(
+            line.exercised
+                .iter()
+                .map(|e| (line.payment.clone(), e.clone())),
+        );
+    }
     for setting in &test.settings {
         match &setting.node {
             TestSetting::ExpectPays {
@@ -266,9 +276,13 @@ fn run_one(
                     .lines
                     .iter()
                     .filter(|l| l.period_start >= period.start && l.period_end <= period.end)
-                    .flat_map(|l| l.explanation.iter())
-                    .filter(|e| e.starts_with(&mention))
-                    .map(|e| e.starts_with(&format!("{mention}passed")))
+                    .flat_map(|l| l.exercised.iter())
+                    .filter_map(|e| match e {
+                        eval::Exercised::Gateway(name, passed) if *name == gateway.node => {
+                            Some(*passed)
+                        }
+                        _ => None,
+                    })
                     .collect();
                 let actual = match (outcomes.is_empty(), outcomes.iter().all(|p| *p)) {
                     (true, _) => None,
@@ -366,4 +380,84 @@ pub fn updated_source(text: &str, results: &[TestResult], contract: &Contract) -
         }
     }
     out
+}
+
+/// What no test exercises: bands, caps, gateway outcomes and rate-card fees, in words.
+pub fn uncovered(contract: &Contract, results: &[TestResult]) -> (usize, Vec<String>) {
+    use crate::model::Mechanism;
+    use eval::Exercised;
+    let seen = |payment: &str, what: &Exercised| {
+        results
+            .iter()
+            .any(|r| r.exercised.iter().any(|(p, e)| p == payment && e == what))
+    };
+    let seen_gateway = |what: &Exercised| {
+        results
+            .iter()
+            .any(|r| r.exercised.iter().any(|(_, e)| e == what))
+    };
+    let mut total = 0;
+    let mut missing = Vec::new();
+    let mut need = |covered: bool, words: String| {
+        total += 1;
+        if !covered {
+            missing.push(words);
+        }
+    };
+    for payment in &contract.payments {
+        match &payment.mechanism {
+            Mechanism::Tiers(bands) => {
+                for band in bands {
+                    need(
+                        seen(&payment.name, &Exercised::Band(band.text.clone())),
+                        format!("payment `{}`: band `{}`", payment.name, band.text),
+                    );
+                }
+            }
+            Mechanism::RateCard(card) => {
+                if card.attachment_fee.is_some() {
+                    need(
+                        seen(&payment.name, &Exercised::Fee("attachment fee".into())),
+                        format!("payment `{}`: the attachment fee", payment.name),
+                    );
+                }
+                for outcome in &card.outcomes {
+                    need(
+                        seen(&payment.name, &Exercised::Fee(outcome.name.clone())),
+                        format!("payment `{}`: outcome `{}`", payment.name, outcome.name),
+                    );
+                }
+            }
+            _ => {}
+        }
+        for (scope, _) in payment
+            .caps
+            .iter()
+            .filter(|(s, _)| *s != crate::syntax::ast::LimitScope::Participant)
+        {
+            need(
+                seen(&payment.name, &Exercised::Cap(scope.words().to_string())),
+                format!("payment `{}`: the cap {}", payment.name, scope.words()),
+            );
+        }
+    }
+    for deduction in &contract.deductions {
+        for (scope, _) in &deduction.caps {
+            need(
+                seen(&deduction.name, &Exercised::Cap(scope.words().to_string())),
+                format!("deduction `{}`: the cap {}", deduction.name, scope.words()),
+            );
+        }
+    }
+    for gateway in &contract.gateways {
+        need(
+            seen_gateway(&Exercised::Gateway(gateway.name.clone(), true)),
+            format!("gateway `{}` passing", gateway.name),
+        );
+        need(
+            seen_gateway(&Exercised::Gateway(gateway.name.clone(), false)),
+            format!("gateway `{}` failing", gateway.name),
+        );
+    }
+    (total, missing)
 }

@@ -283,3 +283,12 @@ fn test_update_rewrites_failing_expectations() {
     run(&["test", path], 0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn test_coverage_lists_what_no_test_exercises() {
+    let output = run(
+        &["test", "--coverage", "contracts/richmond-community.obc"],
+        0,
+    );
+    insta::assert_snapshot!("test-coverage", output);
+}

@@ -243,7 +243,13 @@ fn work(
         };
     match &payment.mechanism {
         Mechanism::Tiers(bands) => {
-            let Some(band) = find_band(bands, value, run.contract.boundary) else {
+            let band_found = find_band(bands, value, run.contract.boundary);
+            if let Some(band) = band_found {
+                steps.push(super::exercised_step(&super::Exercised::Band(
+                    band.text.clone(),
+                )));
+            }
+            let Some(band) = band_found else {
                 steps.push(format!("{shown} falls in no band, so nothing is paid"));
                 return Worked {
                     amount: Decimal::ZERO,
@@ -625,9 +631,17 @@ fn apply_gateways(
     for gateway in gateways {
         match measure::gateway(run, &gateway, period) {
             GatewayOutcome::Passed(why) => {
+                steps.push(super::exercised_step(&super::Exercised::Gateway(
+                    gateway.name.clone(),
+                    true,
+                )));
                 steps.push(format!("gateway `{}` passed: {why}", gateway.name))
             }
             GatewayOutcome::Failed(why) => {
+                steps.push(super::exercised_step(&super::Exercised::Gateway(
+                    gateway.name.clone(),
+                    false,
+                )));
                 let withheld = amount * gateway.withholds / Decimal::ONE_HUNDRED;
                 steps.push(format!(
                     "gateway `{}` failed: {why}; {} of the payment is withheld ({})",
@@ -760,6 +774,7 @@ fn advances(
             status: run.status(due),
             explanation: steps,
             rows: Vec::new(),
+            exercised: Vec::new(),
         });
     }
 }

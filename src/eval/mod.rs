@@ -72,6 +72,7 @@ impl Line {
             status,
             explanation: Vec::new(),
             rows: Vec::new(),
+            exercised: Vec::new(),
         }
     }
 }
@@ -99,8 +100,25 @@ pub struct Line {
     pub status: Status,
     /// The ordered steps that produced the amount and the due date.
     pub explanation: Vec<String>,
-    /// The data rows used, as `file:row`.
+    /// The data rows used, as `file:line`.
     pub rows: Vec<String>,
+    /// The parts of the contract this line exercised, for `obc test --coverage`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub exercised: Vec<Exercised>,
+}
+
+/// A part of a contract that a line exercised.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exercised {
+    /// A band of a tiers table, as written.
+    Band(String),
+    /// A cap that bit, by its scope in words.
+    Cap(String),
+    /// A gateway, and whether it passed.
+    Gateway(String, bool),
+    /// A rate-card fee: an outcome's name, or `attachment fee`.
+    Fee(String),
 }
 
 /// The payment schedule that `obc eval --format json` writes.
@@ -208,6 +226,9 @@ pub fn evaluate(
         }
     }
     run.report_unused_rows();
+    for line in &mut run.lines {
+        take_exercised(line);
+    }
     let Run {
         mut lines,
         diagnostics,
@@ -466,6 +487,9 @@ pub(crate) fn apply_caps(
 ) -> Decimal {
     let (capped, bites) =
         crate::limits::cap_line(&run.calendar(), caps, frequency, period, totals, amount);
+    for bite in &bites {
+        steps_exercised(steps, &bite.scope);
+    }
     for bite in bites {
         let step = match bite.paid_before {
             None => format!(
@@ -488,6 +512,48 @@ pub(crate) fn apply_caps(
         steps.push(step);
     }
     capped
+}
+
+/// Caps that bite are recorded as a marker step, turned into [`Exercised::Cap`] by [`take_exercised`].
+fn steps_exercised(steps: &mut Vec<String>, scope: &LimitScope) {
+    steps.push(exercised_step(&Exercised::Cap(scope.words().to_string())));
+}
+
+/// A marker step recording that a line exercised part of the contract (moved out of the
+/// explanation into [`Line::exercised`] before the schedule is returned).
+pub(crate) fn exercised_step(what: &Exercised) -> String {
+    match what {
+        Exercised::Band(text) => format!("{EXERCISED}band {text}"),
+        Exercised::Cap(scope) => format!("{EXERCISED}cap {scope}"),
+        Exercised::Gateway(name, true) => format!("{EXERCISED}pass {name}"),
+        Exercised::Gateway(name, false) => format!("{EXERCISED}fail {name}"),
+        Exercised::Fee(name) => format!("{EXERCISED}fee {name}"),
+    }
+}
+
+/// Starts a step that records what a line exercised rather than explaining it.
+const EXERCISED: &str = "\u{0}exercised:";
+
+/// Moves the marker steps of a line's explanation into its `exercised` list.
+pub(crate) fn take_exercised(line: &mut Line) {
+    let mut kept = Vec::with_capacity(line.explanation.len());
+    for step in line.explanation.drain(..) {
+        match step.strip_prefix(EXERCISED) {
+            Some(rest) => {
+                let (kind, what) = rest.split_once(' ').unwrap_or((rest, ""));
+                let what = what.to_string();
+                line.exercised.push(match kind {
+                    "band" => Exercised::Band(what),
+                    "cap" => Exercised::Cap(what),
+                    "pass" => Exercised::Gateway(what, true),
+                    "fail" => Exercised::Gateway(what, false),
+                    _ => Exercised::Fee(what),
+                });
+            }
+            None => kept.push(step),
+        }
+    }
+    line.explanation = kept;
 }
 
 /// Rounds per the contract's rule, with a step when rounding changes the amount.

@@ -136,7 +136,15 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
                 format!("{count} × {what}: {}", run.money(*total))
             })
             .collect();
-        if steps.is_empty() {
+        for kind in kinds.keys() {
+            let name = card
+                .outcomes
+                .get(*kind)
+                .map(|o| o.name.clone())
+                .unwrap_or_else(|| "attachment fee".to_string());
+            steps.push(super::exercised_step(&super::Exercised::Fee(name)));
+        }
+        if kinds.is_empty() {
             steps.push(format!("no outcomes or starts in {}", period.label));
         }
         if outside_window > 0 {
