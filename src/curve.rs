@@ -12,11 +12,11 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
 use crate::calendar::frequency_months;
-use crate::check::{format_number, format_value, unit_domain, unit_words, Bound};
+use crate::check::{format_number, format_value, unit_domain, unit_words};
 use crate::model::{
     Band, BandPayout, Contract, Improvement, ImprovementPays, Indicator, Mechanism, Payment,
 };
-use crate::syntax::ast::{BandSide, ChangeKind, Polarity, Unit};
+use crate::syntax::ast::{ChangeKind, Polarity, Unit};
 
 /// The most points a curve may have, so that a tiny step cannot exhaust memory.
 pub const MAX_POINTS: usize = 100_000;
@@ -91,23 +91,6 @@ struct Model<'a> {
     pot: Option<Decimal>,
 }
 
-/// The band a value falls in, by the boundary rule (as evaluation chooses it).
-fn find_band(bands: &[Band], value: Decimal, boundary: BandSide) -> Option<&Band> {
-    let contains = |lo: Option<Bound>, hi: Option<Bound>| {
-        lo.is_none_or(|b| value > b.value || (b.closed && value == b.value))
-            && hi.is_none_or(|b| value < b.value || (b.closed && value == b.value))
-    };
-    let matching = bands
-        .iter()
-        .filter(|b| contains(b.interval.lo, b.interval.hi));
-    let by_lower = |b: &&Band| b.interval.lo.map(|l| l.value);
-    match boundary {
-        BandSide::Higher => matching.max_by_key(by_lower),
-        BandSide::Lower => matching.min_by_key(by_lower),
-    }
-}
-
-/// The share (percent) a band pays at `value`, or its amount.
 fn band_pays(band: &Band, value: Decimal) -> (Option<Decimal>, Option<Decimal>) {
     match band.payout {
         BandPayout::Nothing => (Some(Decimal::ZERO), None),
@@ -186,21 +169,23 @@ impl Model<'_> {
     /// What the payment pays at `value` in one period of contract year 1, before rounding.
     fn paid(&self, value: Decimal) -> Paid {
         match &self.payment.mechanism {
-            Mechanism::Tiers(bands) => match find_band(bands, value, self.contract.boundary) {
-                None => Paid {
-                    share: Some(Decimal::ZERO),
-                    amount: self.of_pot(Decimal::ZERO),
-                    band: None,
-                },
-                Some(band) => {
-                    let (share, amount) = band_pays(band, value);
-                    Paid {
-                        share,
-                        amount: amount.or_else(|| share.and_then(|s| self.of_pot(s))),
-                        band: Some(band.text.clone()),
+            Mechanism::Tiers(bands) => {
+                match crate::eval::find_band(bands, value, self.contract.boundary) {
+                    None => Paid {
+                        share: Some(Decimal::ZERO),
+                        amount: self.of_pot(Decimal::ZERO),
+                        band: None,
+                    },
+                    Some(band) => {
+                        let (share, amount) = band_pays(band, value);
+                        Paid {
+                            share,
+                            amount: amount.or_else(|| share.and_then(|s| self.of_pot(s))),
+                            band: Some(band.text.clone()),
+                        }
                     }
                 }
-            },
+            }
             Mechanism::Linear {
                 from,
                 to,
@@ -319,25 +304,21 @@ impl Model<'_> {
             Mechanism::Tiers(bands) => {
                 let boundary = self.contract.boundary;
                 let limit = |x: Decimal| {
-                    find_band(bands, x, boundary)
+                    crate::eval::find_band(bands, x, boundary)
                         .map(|b| band_pays(b, t))
                         .unwrap_or((Some(Decimal::ZERO), None))
                 };
                 let here = limit(t);
                 limit(t - eps) != here || limit(t + eps) != here
             }
-            Mechanism::Improvement(improvement) => {
-                let left = self.point(t - eps);
-                let right = self.point(t + eps);
-                let here = self.point(t);
-                match improvement.pays {
-                    ImprovementPays::Share(s) => !s.is_zero(),
-                    ImprovementPays::PerPoint(_) => {
-                        // Paying from the trigger on: a jump unless the trigger is no improvement.
-                        left.band != here.band || right.band != here.band
-                    }
+            Mechanism::Improvement(improvement) => match improvement.pays {
+                ImprovementPays::Share(s) => !s.is_zero(),
+                // Paying per point from the trigger on: a jump unless the trigger is no
+                // improvement at all.
+                ImprovementPays::PerPoint(rate) => {
+                    !rate.is_zero() && improvement.trigger.is_some_and(|x| x > Decimal::ZERO)
                 }
-            }
+            },
             _ => false,
         }
     }
@@ -345,7 +326,7 @@ impl Model<'_> {
 
 // ---------------------------------------------------------------- sampling
 
-/// A "nice" step (1, 2, 2.5 or 5 times a power of ten) at least `raw`.
+/// A "nice" step (1, 2 or 5 times a power of ten) at least `raw`.
 fn nice_step(raw: Decimal) -> Decimal {
     if raw <= Decimal::ZERO {
         return Decimal::ONE;
@@ -506,8 +487,11 @@ pub fn curve(contract: &Contract, payment: &str, step: Option<Decimal>) -> Resul
     values.extend(baseline);
     values.extend(target);
     let in_range = |v: &Decimal| {
-        *v >= unit_min && unit_max.is_none_or(|m| on_improvement || *v <= m)
-            || (on_improvement && *v >= lo)
+        if on_improvement {
+            *v >= lo
+        } else {
+            *v >= unit_min && unit_max.is_none_or(|m| *v <= m)
+        }
     };
     let mut values: Vec<Decimal> = values
         .into_iter()
@@ -556,9 +540,14 @@ fn marks(curve: &Curve, value: Decimal) -> String {
 }
 
 fn value_words(curve: &Curve, value: Decimal) -> String {
-    let rounded = value.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let rounded =
+        value.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     if curve.unit == "percent" {
-        format_value(rounded, Unit::Percent, crate::syntax::ast::CurrencyCode::Gbp)
+        format_value(
+            rounded,
+            Unit::Percent,
+            crate::syntax::ast::CurrencyCode::Gbp,
+        )
     } else {
         format_number(rounded)
     }
@@ -569,9 +558,10 @@ fn share_words(share: Option<Decimal>) -> String {
         .map(|s| {
             format!(
                 "{}%",
-                format_number(
-                    s.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-                )
+                format_number(s.round_dp_with_strategy(
+                    4,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                ))
             )
         })
         .unwrap_or_else(|| "-".to_string())
@@ -738,7 +728,10 @@ mod tests {
         assert!(curve.points.iter().any(|p| p.value == d("79.99")));
         assert!(!curve.points.iter().any(|p| p.value == d("84.99")));
         let pot = at(&curve, "100").amount.expect("a pot");
-        assert_eq!(at(&curve, "82").amount, Some(c.rounding.apply(pot * d("0.7"))));
+        assert_eq!(
+            at(&curve, "82").amount,
+            Some(c.rounding.apply(pot * d("0.7")))
+        );
     }
 
     #[test]

@@ -91,12 +91,19 @@ pub fn human(diff: &Diff) -> String {
         }
         let subject = if change.area == "money" {
             change.name.clone()
+        } else if change.area == "contract" {
+            "contract".to_string()
         } else {
             format!("{} `{}`", change.area, change.name)
         };
         let text = match (&change.before, &change.after) {
             (None, Some(after)) if change.what == "added" => format!("added: {after}"),
             (Some(before), None) if change.what == "removed" => format!("removed: {before}"),
+            (Some(before), Some(after))
+                if before.starts_with("pays ") && after.starts_with("pays ") =>
+            {
+                format!("{} pays {} → {}", change.what, &before[5..], &after[5..])
+            }
             (before, after) => format!(
                 "{}: {} → {}",
                 change.what,
@@ -175,7 +182,9 @@ fn parse(value: &str) -> Option<Decimal> {
 
 /// A decimal string from the spec as a plain number: `1,234.5`.
 fn num(value: &str) -> String {
-    parse(value).map(format_number).unwrap_or_else(|| value.to_string())
+    parse(value)
+        .map(format_number)
+        .unwrap_or_else(|| value.to_string())
 }
 
 fn pct(value: &str) -> String {
@@ -201,9 +210,36 @@ fn yes_no(value: bool) -> String {
 
 fn titled(name: &str, title: &Option<String>) -> String {
     match title {
-        Some(title) => format!("{name} \"{title}\""),
-        None => name.to_string(),
+        Some(title) => format!("\"{title}\""),
+        None => format!("`{name}`"),
     }
+}
+
+fn indicator_summary(i: &IndicatorSpec) -> String {
+    let mut parts = vec![format!("in {}", i.unit.words)];
+    if let Some(better) = &i.better {
+        parts.push(format!("{better} is better"));
+    }
+    if !i.targets.is_empty() {
+        parts.push(format!("target {}", i.targets.join(", ")));
+    }
+    if i.reporting_only {
+        parts.push("reporting only".to_string());
+    }
+    format!("{} ({})", titled(&i.name, &i.title), parts.join(", "))
+}
+
+fn payment_summary(p: &PaymentSpec) -> String {
+    let mut parts = Vec::new();
+    if let Some(weight) = &p.weight {
+        parts.push(format!("weight {}", pct(weight)));
+    }
+    if let Some(indicator) = &p.indicator {
+        parts.push(format!("on {indicator}"));
+    }
+    parts.push(format!("assessed {}", p.assessed));
+    parts.push(mechanism_kind(&p.mechanism));
+    format!("{} ({})", titled(&p.name, &p.title), parts.join(", "))
 }
 
 fn band_pays(band: &BandSpec, unit_money: impl Fn(&str) -> String) -> String {
@@ -282,7 +318,11 @@ impl Differ {
         (f(old, self.old_currency), f(new, self.new_currency))
     }
 
-    fn opt_money(&self, old: &Option<String>, new: &Option<String>) -> (Option<String>, Option<String>) {
+    fn opt_money(
+        &self,
+        old: &Option<String>,
+        new: &Option<String>,
+    ) -> (Option<String>, Option<String>) {
         let f = |v: &Option<String>, c| {
             v.as_deref().map(|v| {
                 parse(v)
@@ -311,8 +351,16 @@ impl Differ {
             Some(o.providers.join(", ")),
             Some(n.providers.join(", ")),
         );
-        c("term start", Some(o.term.start.clone()), Some(n.term.start.clone()));
-        c("term end", Some(o.term.end.clone()), Some(n.term.end.clone()));
+        c(
+            "term start",
+            Some(o.term.start.clone()),
+            Some(n.term.start.clone()),
+        );
+        c(
+            "term end",
+            Some(o.term.end.clone()),
+            Some(n.term.end.clone()),
+        );
         c(
             "contract years",
             Some(o.term.contract_years.to_string()),
@@ -328,7 +376,11 @@ impl Differ {
             Some(format!("month {}", o.fiscal_year_starts)),
             Some(format!("month {}", n.fiscal_year_starts)),
         );
-        c("currency", Some(o.currency.clone()), Some(n.currency.clone()));
+        c(
+            "currency",
+            Some(o.currency.clone()),
+            Some(n.currency.clone()),
+        );
         let (rb, ra) = (&o.rules, &n.rules);
         c(
             "rounding",
@@ -383,7 +435,7 @@ impl Differ {
                     "indicator",
                     &name,
                     "removed",
-                    Some(titled(&o.name, &o.title)),
+                    Some(indicator_summary(o)),
                     None,
                 ),
                 (None, Some(n)) => self.push(
@@ -391,7 +443,7 @@ impl Differ {
                     &name,
                     "added",
                     None,
-                    Some(titled(&n.name, &n.title)),
+                    Some(indicator_summary(n)),
                 ),
                 (None, None) => {}
             }
@@ -408,8 +460,16 @@ impl Differ {
         c("numerator", o.numerator.clone(), n.numerator.clone());
         c("denominator", o.denominator.clone(), n.denominator.clone());
         c("source", o.source.clone(), n.source.clone());
-        c("unit", Some(o.unit.words.clone()), Some(n.unit.words.clone()));
-        c("polarity", o.better.as_ref().map(|b| format!("{b} is better")), n.better.as_ref().map(|b| format!("{b} is better")));
+        c(
+            "unit",
+            Some(o.unit.words.clone()),
+            Some(n.unit.words.clone()),
+        );
+        c(
+            "polarity",
+            o.better.as_ref().map(|b| format!("{b} is better")),
+            n.better.as_ref().map(|b| format!("{b} is better")),
+        );
         c("frequency", o.reported.clone(), n.reported.clone());
         c("follow up", o.follow_up.clone(), n.follow_up.clone());
         c("data lag", o.data_lag.clone(), n.data_lag.clone());
@@ -443,20 +503,12 @@ impl Differ {
             let n = new.payments.iter().find(|p| p.name == name);
             match (o, n) {
                 (Some(o), Some(n)) => self.payment(old, new, o, n),
-                (Some(o), None) => self.push(
-                    "payment",
-                    &name,
-                    "removed",
-                    Some(titled(&o.name, &o.title)),
-                    None,
-                ),
-                (None, Some(n)) => self.push(
-                    "payment",
-                    &name,
-                    "added",
-                    None,
-                    Some(titled(&n.name, &n.title)),
-                ),
+                (Some(o), None) => {
+                    self.push("payment", &name, "removed", Some(payment_summary(o)), None)
+                }
+                (None, Some(n)) => {
+                    self.push("payment", &name, "added", None, Some(payment_summary(n)))
+                }
                 (None, None) => {}
             }
         }
@@ -466,7 +518,13 @@ impl Differ {
         let name = n.name.as_str();
         let p = "payment";
         self.push(p, name, "title", o.title.clone(), n.title.clone());
-        self.push(p, name, "indicator", o.indicator.clone(), n.indicator.clone());
+        self.push(
+            p,
+            name,
+            "indicator",
+            o.indicator.clone(),
+            n.indicator.clone(),
+        );
         self.push(
             p,
             name,
@@ -507,7 +565,13 @@ impl Differ {
                 .map(|i| i.unit.kind.clone())
         };
         let (ou, nu) = (unit_of(old, o), unit_of(new, n));
-        self.mechanism(name, &o.mechanism, &n.mechanism, ou.as_deref(), nu.as_deref());
+        self.mechanism(
+            name,
+            &o.mechanism,
+            &n.mechanism,
+            ou.as_deref(),
+            nu.as_deref(),
+        );
         self.limits(p, name, "cap", &o.caps, &n.caps);
         self.limits(p, name, "floor", &o.floors, &n.floors);
         self.push(p, name, "paid", Some(o.paid.clone()), Some(n.paid.clone()));
@@ -545,8 +609,8 @@ impl Differ {
                         if x.range != y.range {
                             c(
                                 &format!("band {} range", i + 1),
-                                Some(format!("`{}`", x.range)),
-                                Some(format!("`{}`", y.range)),
+                                Some(x.range.clone()),
+                                Some(y.range.clone()),
                             );
                         }
                         c(
@@ -695,11 +759,19 @@ impl Differ {
                         y.map(|y| price(y, &nm)),
                     );
                     if let (Some(x), Some(y)) = (x, y) {
-                        c(&format!("outcome `{oname}` title"), x.title.clone(), y.title.clone());
+                        c(
+                            &format!("outcome `{oname}` title"),
+                            x.title.clone(),
+                            y.title.clone(),
+                        );
                     }
                 }
             }
-            (o, n) => c("mechanism", Some(mechanism_kind(o)), Some(mechanism_kind(n))),
+            (o, n) => c(
+                "mechanism",
+                Some(mechanism_kind(o)),
+                Some(mechanism_kind(n)),
+            ),
         }
         for (what, before, after) in changes {
             self.push(p, name, &what, before, after);
@@ -847,7 +919,13 @@ impl Differ {
             self.deduction_amount(n, self.new_currency),
         );
         self.push(d, name, "deducts", Some(ob), Some(na));
-        self.push(d, name, "taken from", o.taken_from.clone(), n.taken_from.clone());
+        self.push(
+            d,
+            name,
+            "taken from",
+            o.taken_from.clone(),
+            n.taken_from.clone(),
+        );
         self.limits(d, name, "cap", &o.caps, &n.caps);
     }
 

@@ -89,6 +89,28 @@ enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// The payout of one payment across the range of its indicator.
+    Curve {
+        /// The contract file.
+        contract: PathBuf,
+        /// The payment's name.
+        payment: String,
+        /// The distance between points, in the indicator's unit (such as `0.5`).
+        #[arg(long)]
+        step: Option<String>,
+        #[arg(long, value_enum, default_value_t = CurveOutput::Table)]
+        format: CurveOutput,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// What changed between two versions of a contract, in business terms.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffOutput::Human)]
+        format: DiffOutput,
+    },
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
         /// A code such as `E0301` or a name such as `tier-gap`.
@@ -121,6 +143,20 @@ enum EmitOutput {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum CurveOutput {
+    Table,
+    Csv,
+    Json,
+    Svg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffOutput {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Deny {
     Warnings,
 }
@@ -145,6 +181,20 @@ fn main() -> ExitCode {
             color,
         } => check(&files, format, deny.is_some(), color),
         Command::Explain { code } => explain(&code),
+        Command::Curve {
+            contract,
+            payment,
+            step,
+            format,
+            output,
+        } => curve(
+            &contract,
+            &payment,
+            step.as_deref(),
+            format,
+            output.as_deref(),
+        ),
+        Command::Diff { old, new, format } => diff(&old, &new, format),
         Command::Test {
             files,
             update,
@@ -452,6 +502,84 @@ fn test(files: &[PathBuf], update: bool, coverage: bool) -> ExitCode {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Loads and checks a contract for a command that needs it without errors: the resolved
+/// contract, or the exit status after printing why not.
+fn checked(path: &std::path::Path) -> Result<obc::model::Contract, ExitCode> {
+    let mut sources = Sources::new();
+    let workspace = obc::load::load(path, &mut sources).map_err(|error| {
+        eprintln!(
+            "error: cannot read `{}`: {}",
+            path.display(),
+            obc::load::plain_io_error(&error)
+        );
+        ExitCode::from(EXIT_USAGE)
+    })?;
+    let analysis = obc::check::analyse(&workspace, &sources);
+    analysis.contract.ok_or_else(|| {
+        let style = HumanStyle {
+            color: false,
+            width: terminal_width(),
+        };
+        let text = render::render(Format::Human, &analysis.diagnostics, &sources, style);
+        let _ = std::io::stderr().write_all(text.as_bytes());
+        ExitCode::from(EXIT_FINDINGS)
+    })
+}
+
+fn curve(
+    path: &std::path::Path,
+    payment: &str,
+    step: Option<&str>,
+    format: CurveOutput,
+    output: Option<&std::path::Path>,
+) -> ExitCode {
+    let step = match step.map(|s| s.parse::<rust_decimal::Decimal>()) {
+        Some(Ok(step)) => Some(step),
+        Some(Err(_)) => {
+            eprintln!("error: `--step` needs a number such as `0.5`");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        None => None,
+    };
+    let contract = match checked(path) {
+        Ok(contract) => contract,
+        Err(code) => return code,
+    };
+    let text = match format {
+        CurveOutput::Svg => obc::curve::svg(&contract, payment)
+            .ok_or_else(|| format!("payment `{payment}` has no payout curve to draw")),
+        _ => obc::curve::curve(&contract, payment, step).map(|c| match format {
+            CurveOutput::Csv => obc::curve::csv(&c),
+            CurveOutput::Json => obc::curve::json(&c),
+            _ => obc::curve::table(&c),
+        }),
+    };
+    match text {
+        Ok(text) => write_output(&text, output),
+        Err(why) => {
+            eprintln!("error: {why}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffOutput) -> ExitCode {
+    let (old, new) = match (checked(old), checked(new)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let changes = obc::diff::diff(&obc::emit::spec::build(&old), &obc::emit::spec::build(&new));
+    print(&match format {
+        DiffOutput::Human => obc::diff::human(&changes),
+        DiffOutput::Json => obc::diff::json(&changes),
+    });
+    if changes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FINDINGS)
     }
 }
 

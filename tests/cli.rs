@@ -292,3 +292,41 @@ fn test_coverage_lists_what_no_test_exercises() {
     );
     insta::assert_snapshot!("test-coverage", output);
 }
+
+#[test]
+fn curve_writes_every_format() {
+    let table = run(&["curve", EXAMPLE, "at_home", "--step", "5"], 0);
+    assert!(table.contains("80%") && table.contains("band"), "{table}");
+    let csv = run(&["curve", EXAMPLE, "at_home", "--format", "csv"], 0);
+    assert!(csv.starts_with("value,share,amount,band"), "{csv}");
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["curve", EXAMPLE, "at_home", "--format", "json"], 0))
+            .expect("JSON");
+    assert!(json["points"].as_array().is_some_and(|p| p.len() > 10));
+    assert!(run(&["curve", EXAMPLE, "at_home", "--format", "svg"], 0).starts_with("<svg"));
+    run(&["curve", EXAMPLE, "no_such_payment"], 2);
+    run(&["curve", EXAMPLE, "at_home", "--step", "lots"], 2);
+}
+
+#[test]
+fn diff_exits_zero_when_equal_and_one_when_different() {
+    assert!(run(&["diff", EXAMPLE, EXAMPLE], 0).contains("no differences"));
+    let changed = run(
+        &["diff", EXAMPLE, "tests/diff/richmond-changed-band.obc"],
+        1,
+    );
+    insta::assert_snapshot!("diff-richmond", changed);
+    let json: serde_json::Value = serde_json::from_str(&run(
+        &[
+            "diff",
+            EXAMPLE,
+            "tests/diff/richmond-changed-band.obc",
+            "--format",
+            "json",
+        ],
+        1,
+    ))
+    .expect("JSON");
+    assert_eq!(json["changes"].as_array().map(Vec::len), Some(1));
+    run(&["diff", EXAMPLE, BROKEN], 1);
+}

@@ -589,7 +589,7 @@ fn improvement_of(
 
 /// The band a value falls in. A value exactly on a threshold two bands share goes to the band
 /// the contract's boundary rule names.
-fn find_band(
+pub(crate) fn find_band(
     bands: &[crate::model::Band],
     value: Decimal,
     boundary: BandSide,

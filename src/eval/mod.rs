@@ -4,6 +4,7 @@
 
 mod deductions;
 mod formula;
+pub(crate) use formula::find_band;
 mod measure;
 mod rate_card;
 
