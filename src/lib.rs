@@ -17,6 +17,7 @@ pub mod limits;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod simulate;
 pub mod source;
 pub mod syntax;
 pub mod testing;

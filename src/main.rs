@@ -111,6 +111,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffOutput::Human)]
         format: DiffOutput,
     },
+    /// Evaluate what-if scenarios and a seeded Monte Carlo simulation (docs/simulation.md).
+    Simulate {
+        /// The contract file.
+        contract: PathBuf,
+        /// The scenario file (JSON).
+        #[arg(long, value_name = "FILE")]
+        scenarios: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffOutput::Human)]
+        format: DiffOutput,
+    },
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
         /// A code such as `E0301` or a name such as `tier-gap`.
@@ -195,6 +205,11 @@ fn main() -> ExitCode {
             output.as_deref(),
         ),
         Command::Diff { old, new, format } => diff(&old, &new, format),
+        Command::Simulate {
+            contract,
+            scenarios,
+            format,
+        } => simulate(&contract, &scenarios, format),
         Command::Test {
             files,
             update,
@@ -580,6 +595,50 @@ fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffOutput) -> Exi
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FINDINGS)
+    }
+}
+
+fn simulate(path: &std::path::Path, scenarios: &std::path::Path, format: DiffOutput) -> ExitCode {
+    let contract = match checked(path) {
+        Ok(contract) => contract,
+        Err(code) => return code,
+    };
+    let text = match std::fs::read_to_string(scenarios) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!(
+                "error: cannot read `{}`: {}",
+                scenarios.display(),
+                obc::load::plain_io_error(&error)
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let file: obc::simulate::ScenarioFile = match serde_json::from_str(&text) {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!(
+                "error: `{}` is not a scenario file: {error}",
+                scenarios.display()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match obc::simulate::simulate(&contract, &file) {
+        Ok(simulation) => {
+            print(&match format {
+                DiffOutput::Human => obc::simulate::table(&simulation, &contract),
+                DiffOutput::Json => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&simulation).unwrap_or_default()
+                ),
+            });
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("error: {why}");
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }
 

@@ -330,3 +330,39 @@ fn diff_exits_zero_when_equal_and_one_when_different() {
     assert_eq!(json["changes"].as_array().map(Vec::len), Some(1));
     run(&["diff", EXAMPLE, BROKEN], 1);
 }
+
+#[test]
+fn simulate_is_seeded_and_reproducible() {
+    let args = [
+        "simulate",
+        EXAMPLE,
+        "--scenarios",
+        "contracts/scenarios/richmond-community.json",
+    ];
+    let first = run(&args, 0);
+    assert_eq!(first, run(&args, 0), "the same seed gives the same output");
+    insta::assert_snapshot!("simulate-richmond", first);
+    let json: serde_json::Value = serde_json::from_str(&run(
+        &[
+            "simulate",
+            EXAMPLE,
+            "--scenarios",
+            "contracts/scenarios/richmond-community.json",
+            "--format",
+            "json",
+        ],
+        0,
+    ))
+    .expect("JSON");
+    assert_eq!(json["monte_carlo"]["runs"], 500);
+    run(&["simulate", EXAMPLE, "--scenarios", "no/such.json"], 2);
+    run(
+        &[
+            "simulate",
+            EXAMPLE,
+            "--scenarios",
+            "contracts/richmond-community.obc",
+        ],
+        2,
+    );
+}

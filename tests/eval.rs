@@ -424,3 +424,39 @@ gateway quality "Data quality" {
         }
     }
 }
+
+mod simulation {
+    //! A simulation with no spread pays exactly what plain evaluation of the same values pays.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        #[test]
+        fn zero_spread_equals_plain_evaluation(home in 600u32..=1000, plans in 300u32..=1000, completeness in 90u32..=100) {
+            let mut sources = Sources::new();
+            let workspace = obc::load::load(Path::new("contracts/richmond-community.obc"), &mut sources).expect("readable");
+            let contract = obc::check::analyse(&workspace, &sources).contract.expect("checks clean");
+            let value = |tenths: u32| format!("{}.{}", tenths / 10, tenths % 10);
+            let text = format!(r#"{{
+                "scenarios": [{{ "name": "plain", "values": [
+                    {{ "indicator": "still_home_91", "value": "{h}" }},
+                    {{ "indicator": "shared_care_plans", "value": "{p}" }},
+                    {{ "indicator": "data_completeness", "value": "{c}" }} ] }}],
+                "uncertainty": {{ "seed": 1, "runs": 3, "indicators": {{
+                    "still_home_91": {{ "normal": {{ "mean": "{h}", "sd": "0" }} }},
+                    "shared_care_plans": {{ "triangular": {{ "min": "{p}", "mode": "{p}", "max": "{p}" }} }},
+                    "data_completeness": {{ "normal": {{ "mean": "{c}", "sd": "0" }} }} }} }}
+            }}"#, h = value(home), p = value(plans), c = completeness);
+            let file: obc::simulate::ScenarioFile = serde_json::from_str(&text).expect("a scenario file");
+            let simulation = obc::simulate::simulate(&contract, &file).expect("simulates");
+            let plain = simulation.scenarios[0].total;
+            let monte_carlo = simulation.monte_carlo.expect("monte carlo");
+            prop_assert_eq!(monte_carlo.expected_total, plain);
+            prop_assert_eq!(monte_carlo.p10, plain);
+            prop_assert_eq!(monte_carlo.p90, plain);
+        }
+    }
+}
