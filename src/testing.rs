@@ -186,7 +186,9 @@ fn run_one(
                         });
                 }
             }
-            TestSetting::ExpectPays { .. } | TestSetting::ExpectGateway { .. } => {}
+            TestSetting::ExpectPays { .. }
+            | TestSetting::ExpectGateway { .. }
+            | TestSetting::ExpectFinding(_) => {}
         }
     }
     for observation in &mut data.observations {
@@ -204,6 +206,41 @@ fn run_one(
         }
     }
     // In a test, periods the test gives no data for pay nothing.
+    // `expect finding`: the same data under the contract's own rules (missing data included).
+    let findings: Vec<&ast::Spanned<String>> = test
+        .settings
+        .iter()
+        .filter_map(|s| match &s.node {
+            TestSetting::ExpectFinding(code) => Some(code),
+            _ => None,
+        })
+        .collect();
+    if !findings.is_empty() {
+        let (_, diagnostics) = eval::evaluate(contract, &data, Options::default());
+        let found: Vec<&str> = diagnostics.iter().map(|d| d.code.code()).collect();
+        for code in findings {
+            result.checks += 1;
+            if !found.iter().any(|f| f.eq_ignore_ascii_case(&code.node)) {
+                let mut seen: Vec<&str> = found.clone();
+                seen.dedup();
+                result.failures.push(Failure {
+                    expectation: format!("expect finding {}", code.node),
+                    expected: code.node.clone(),
+                    actual: if seen.is_empty() {
+                        "no finding".to_string()
+                    } else {
+                        seen.join(", ")
+                    },
+                    explanation: diagnostics
+                        .iter()
+                        .map(|d| format!("{}: {}", d.code.code(), d.message))
+                        .collect(),
+                    amount_span: None,
+                    actual_amount: None,
+                });
+            }
+        }
+    }
     let mut contract = contract.clone();
     contract.missing_data = MissingDataRule::PaysNothing;
     let (schedule, _) = eval::evaluate(&contract, &data, Options::default());

@@ -366,3 +366,9 @@ fn simulate_is_seeded_and_reproducible() {
         2,
     );
 }
+
+#[test]
+fn test_can_expect_a_finding() {
+    let output = run(&["test", "tests/testing/findings.obc"], 1);
+    insta::assert_snapshot!("test-findings", output);
+}

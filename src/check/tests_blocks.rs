@@ -61,6 +61,20 @@ pub(super) fn check(ctx: &mut Ctx) {
                     }
                     ctx.period(*period, file, true);
                 }
+                T::ExpectFinding(code) => {
+                    if crate::diagnostic::Code::lookup(&code.node).is_none() {
+                        ctx.report(
+                            Diagnostic::new(
+                                Code::UndefinedName,
+                                file,
+                                code.span,
+                                format!("`{}` is not a diagnostic code", code.node),
+                                "no such code",
+                            )
+                            .with_help("use a code listed in docs/diagnostics.md, such as `E0812`"),
+                        );
+                    }
+                }
                 T::ExpectGateway {
                     gateway, period, ..
                 } => {

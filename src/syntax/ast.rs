@@ -663,6 +663,8 @@ pub enum TestSetting {
         passes: bool,
         period: Spanned<PeriodLit>,
     },
+    /// `expect finding E0812`: the test's data, under the contract's rules, reports this code.
+    ExpectFinding(Spanned<String>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -74,6 +74,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         given_value => "a value such as `86%`, `172 of 200` or `yes`",
         participant_event => "`started on DATE` or `achieved OUTCOME on DATE`",
         gateway_outcome => "`passes` or `fails`",
+        finding_code => "a diagnostic code such as `E0812`",
         EOI => "the end of the file",
         period_only => "a period such as `2016/17 Q1`",
         date_only => "a date such as `2016-04-01`",

@@ -889,6 +889,10 @@ impl Lowerer {
                     }
                 }
             }
+            Rule::expect_finding => {
+                let code = find(&pair, Rule::finding_code)?;
+                S::ExpectFinding(Spanned::new(code.as_str().to_string(), span(&code)))
+            }
             Rule::expect_gateway => S::ExpectGateway {
                 gateway: self.name(find(&pair, Rule::name)?),
                 passes: find(&pair, Rule::gateway_outcome)?.as_str() == "passes",
