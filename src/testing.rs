@@ -109,6 +109,7 @@ fn run_one(
             TestSetting::Given {
                 name,
                 value,
+                against,
                 period,
             } => {
                 let Ok(period) = calendar.resolve(period.node) else {
@@ -127,7 +128,13 @@ fn run_one(
                                 value,
                                 numerator,
                                 denominator,
-                                comparison: None,
+                                comparison: against.and_then(|a| {
+                                    crate::check::value_in_unit(
+                                        a.node,
+                                        indicator.unit,
+                                        contract.currency,
+                                    )
+                                }),
                                 factors: BTreeMap::new(),
                                 flags: BTreeMap::new(),
                                 row,

@@ -372,3 +372,27 @@ fn test_can_expect_a_finding() {
     let output = run(&["test", "tests/testing/findings.obc"], 1);
     insta::assert_snapshot!("test-findings", output);
 }
+
+#[test]
+fn every_example_payment_and_deduction_has_a_worked_example() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/contracts");
+    for entry in std::fs::read_dir(dir).expect("contracts/").flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "obc") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            let (Some(kind @ ("payment" | "deduction")), Some(name)) = (words.next(), words.next())
+            else {
+                continue;
+            };
+            assert!(
+                text.contains(&format!("expect {name} pays ")),
+                "{} has no worked example for {kind} `{name}`",
+                path.display()
+            );
+        }
+    }
+}

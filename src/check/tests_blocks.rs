@@ -24,9 +24,16 @@ pub(super) fn check(ctx: &mut Ctx) {
                 T::Given {
                     name,
                     value,
+                    against,
                     period,
                 } => {
                     given(ctx, file, name, *value);
+                    if let (Some(against), Some(unit)) = (
+                        against,
+                        ctx.indicators.get(name.node.as_str()).and_then(|i| i.unit),
+                    ) {
+                        ctx.value_of(*against, &name.node, unit, "the comparison value", file);
+                    }
                     ctx.period(*period, file, true);
                 }
                 T::ParticipantStarted { on, .. } => date(ctx, file, *on),

@@ -640,6 +640,8 @@ pub enum TestSetting {
     Given {
         name: Name,
         value: Spanned<GivenValue>,
+        /// `against 63%`: the comparison group's value.
+        against: Option<Spanned<Measure>>,
         period: Spanned<PeriodLit>,
     },
     ParticipantStarted {

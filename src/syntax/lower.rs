@@ -869,9 +869,14 @@ impl Lowerer {
                     _ => GivenValue::Measure(self.measure(inner)?.node),
                 };
                 let period = self.period(find(&pair, Rule::period)?)?;
+                let against = match find(&pair, Rule::given_against) {
+                    Some(against) => Some(self.measure(kid(against)?)?),
+                    None => None,
+                };
                 S::Given {
                     name,
                     value: Spanned::new(value, at),
+                    against,
                     period,
                 }
             }
