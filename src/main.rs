@@ -322,26 +322,7 @@ fn eval(
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    if !evaluation.diagnostics.is_empty() {
-        let color = match color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
-        let style = HumanStyle {
-            color,
-            width: terminal_width(),
-        };
-        let text = render::render(
-            check_format(diagnostic_format),
-            &evaluation.diagnostics,
-            &sources,
-            style,
-        );
-        let _ = std::io::stderr().write_all(text.as_bytes());
-    }
+    report_to_stderr(&evaluation.diagnostics, &sources, diagnostic_format, color);
     let Some(schedule) = evaluation.schedule else {
         return ExitCode::from(EXIT_FINDINGS);
     };
@@ -391,20 +372,12 @@ fn emit(
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    if !emission.diagnostics.is_empty() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        let style = HumanStyle {
-            color,
-            width: terminal_width(),
-        };
-        let text = render::render(
-            check_format(diagnostic_format),
-            &emission.diagnostics,
-            &sources,
-            style,
-        );
-        let _ = std::io::stderr().write_all(text.as_bytes());
-    }
+    report_to_stderr(
+        &emission.diagnostics,
+        &sources,
+        diagnostic_format,
+        Color::Auto,
+    );
     let Some(text) = emission.output else {
         return ExitCode::from(EXIT_FINDINGS);
     };
@@ -447,12 +420,12 @@ fn test(files: &[PathBuf], update: bool, coverage: bool) -> ExitCode {
         };
         let analysis = obc::check::analyse(&workspace, &sources);
         let Some(contract) = analysis.contract else {
-            let style = HumanStyle {
-                color: false,
-                width: terminal_width(),
-            };
-            let text = render::render(Format::Human, &analysis.diagnostics, &sources, style);
-            let _ = std::io::stderr().write_all(text.as_bytes());
+            report_to_stderr(
+                &analysis.diagnostics,
+                &sources,
+                OutputFormat::Human,
+                Color::Auto,
+            );
             return ExitCode::from(EXIT_FINDINGS);
         };
         let results = obc::testing::run(&workspace, &contract, &sources);
@@ -520,6 +493,29 @@ fn test(files: &[PathBuf], update: bool, coverage: bool) -> ExitCode {
     }
 }
 
+/// Prints diagnostics on standard error, as `obc check` would print them.
+fn report_to_stderr(
+    diagnostics: &[obc::diagnostic::Diagnostic],
+    sources: &Sources,
+    format: OutputFormat,
+    color: Color,
+) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let color = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let style = HumanStyle {
+        color,
+        width: terminal_width(),
+    };
+    let text = render::render(check_format(format), diagnostics, sources, style);
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
 /// Loads and checks a contract for a command that needs it without errors: the resolved
 /// contract, or the exit status after printing why not.
 fn checked(path: &std::path::Path) -> Result<obc::model::Contract, ExitCode> {
@@ -534,12 +530,12 @@ fn checked(path: &std::path::Path) -> Result<obc::model::Contract, ExitCode> {
     })?;
     let analysis = obc::check::analyse(&workspace, &sources);
     analysis.contract.ok_or_else(|| {
-        let style = HumanStyle {
-            color: false,
-            width: terminal_width(),
-        };
-        let text = render::render(Format::Human, &analysis.diagnostics, &sources, style);
-        let _ = std::io::stderr().write_all(text.as_bytes());
+        report_to_stderr(
+            &analysis.diagnostics,
+            &sources,
+            OutputFormat::Human,
+            Color::Auto,
+        );
         ExitCode::from(EXIT_FINDINGS)
     })
 }

@@ -196,20 +196,7 @@ fn pct(text: &str) -> String {
     format!("{}%", num(text))
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+const MONTHS: [&str; 12] = crate::calendar::MONTH_NAMES;
 
 /// `2016-04-01` as `1 April 2016`.
 fn date(day: &str) -> String {

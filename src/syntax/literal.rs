@@ -159,21 +159,7 @@ pub fn string(body: &str) -> Result<String, LiteralError> {
 
 /// The month number of `April` and the like.
 pub fn month_number(name: &str) -> u8 {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    MONTHS
+    crate::calendar::MONTH_NAMES
         .iter()
         .position(|m| *m == name)
         .map(|i| i as u8 + 1)
