@@ -332,20 +332,7 @@ fn eval(
         ScheduleOutput::Csv => render::schedule::ScheduleFormat::Csv,
     };
     let text = render::schedule::render(&schedule, format);
-    match output {
-        Some(path) => {
-            if let Err(error) = std::fs::write(path, text) {
-                eprintln!(
-                    "error: cannot write `{}`: {}",
-                    path.display(),
-                    obc::load::plain_io_error(&error)
-                );
-                return ExitCode::from(EXIT_USAGE);
-            }
-        }
-        None => print(&text),
-    }
-    ExitCode::SUCCESS
+    write_output(&text, output)
 }
 
 fn emit(
