@@ -17,6 +17,7 @@ use crate::model::{
     Band, BandPayout, Contract, Improvement, ImprovementPays, Indicator, Mechanism, Payment,
 };
 use crate::syntax::ast::{ChangeKind, Polarity, Unit};
+use crate::syntax::literal;
 
 /// The most points a curve may have, so that a tiny step cannot exhaust memory.
 pub const MAX_POINTS: usize = 100_000;
@@ -347,20 +348,6 @@ fn nice_step(raw: Decimal) -> Decimal {
     (power * Decimal::TEN).normalize()
 }
 
-/// The leading number of a value as written, such as `85` in `85% from year 2` or `5000` in
-/// `£5,000`.
-fn leading_number(written: &str) -> Option<Decimal> {
-    let start = written.find(|c: char| c.is_ascii_digit() || c == '-')?;
-    let digits: String = written[start..]
-        .chars()
-        .enumerate()
-        .take_while(|(i, c)| c.is_ascii_digit() || *c == '.' || *c == ',' || (*i == 0 && *c == '-'))
-        .map(|(_, c)| c)
-        .filter(|c| *c != ',')
-        .collect();
-    digits.trim_end_matches('.').parse().ok()
-}
-
 /// The payout curve of one payment, sampled every `step` (default: a round 1% of the range)
 /// and at every threshold, the baseline, the first target and just either side of each jump.
 pub fn curve(contract: &Contract, payment: &str, step: Option<Decimal>) -> Result<Curve, String> {
@@ -407,7 +394,7 @@ pub fn curve(contract: &Contract, payment: &str, step: Option<Decimal>) -> Resul
         .indicators
         .get(&indicator.name)
         .and_then(|t| t.targets.first())
-        .and_then(|t| leading_number(t))
+        .and_then(|t| literal::leading_number(t))
         .filter(|_| !on_improvement);
     let marked: Vec<Decimal> = thresholds
         .iter()

@@ -10,6 +10,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::spec::{IndicatorSpec, MechanismSpec, PaymentSpec, Spec, UnitSpec};
+use crate::syntax::literal;
 
 /// What the payment axis measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,21 +216,6 @@ fn money_tick(value: f64, symbol: &str) -> String {
 
 fn parse(text: &str) -> Option<f64> {
     text.parse::<Decimal>().ok().and_then(|d| d.to_f64())
-}
-
-/// The number at the start of a value as written, such as `84` in `84% in year 1` or `5000`
-/// in `£5,000`.
-pub fn leading_number(text: &str) -> Option<f64> {
-    let start = text.find(|c: char| c.is_ascii_digit() || c == '-')?;
-    let digits: String = text[start..]
-        .chars()
-        .enumerate()
-        .take_while(|(i, c)| c.is_ascii_digit() || *c == '.' || *c == ',' || (*i == 0 && *c == '-'))
-        .map(|(_, c)| c)
-        .filter(|c| *c != ',')
-        .collect();
-    let digits = digits.trim_end_matches('.');
-    parse(digits)
 }
 
 /// How many periods a year a payment assessed this often has.
@@ -723,7 +709,7 @@ pub fn curve(spec: &Spec, payment: &PaymentSpec) -> Option<Curve> {
                 });
             }
             if let Some(first) = i.targets.first() {
-                if let Some(t) = leading_number(first) {
+                if let Some(t) = literal::leading_number(first).and_then(|d| d.to_f64()) {
                     markers.push(Marker {
                         value: t,
                         kind: MarkerKind::Target,

@@ -13,6 +13,20 @@ pub enum LiteralError {
     BadEscape,
 }
 
+/// The leading number of a value as written, such as `85` in `85% from year 2` or `5000` in
+/// `£5,000`; `None` when the text holds no number.
+pub fn leading_number(written: &str) -> Option<Decimal> {
+    let start = written.find(|c: char| c.is_ascii_digit() || c == '-')?;
+    let digits: String = written[start..]
+        .chars()
+        .enumerate()
+        .take_while(|(i, c)| c.is_ascii_digit() || *c == '.' || *c == ',' || (*i == 0 && *c == '-'))
+        .map(|(_, c)| c)
+        .filter(|c| *c != ',')
+        .collect();
+    digits.trim_end_matches('.').parse().ok()
+}
+
 /// `-1,234.50` -> -1234.50, exactly.
 pub fn number(text: &str) -> Result<Decimal, LiteralError> {
     let digits: String = text.chars().filter(|&c| c != ',').collect();
@@ -195,5 +209,13 @@ mod tests {
             money("£76,000,000").map(|m| m.amount),
             Ok(Decimal::from(76_000_000))
         );
+    }
+
+    #[test]
+    fn leading_numbers_are_read_from_written_values() {
+        assert_eq!(leading_number("85% from year 2"), Some(Decimal::from(85)));
+        assert_eq!(leading_number("£5,000."), Some(Decimal::from(5000)));
+        assert_eq!(leading_number("-2.5 days"), Some(Decimal::new(-25, 1)));
+        assert_eq!(leading_number("no number"), None);
     }
 }

@@ -7,7 +7,7 @@
 pub mod ast;
 mod expected;
 mod grammar;
-mod literal;
+pub(crate) mod literal;
 mod lower;
 
 use pest::error::{ErrorVariant, InputLocation};
