@@ -14,7 +14,8 @@ use serde::{Serialize, Serializer};
 use crate::calendar::frequency_months;
 use crate::check::{format_number, format_value, unit_domain, unit_words};
 use crate::model::{
-    Band, BandPayout, Contract, Improvement, ImprovementPays, Indicator, Mechanism, Payment,
+    scale_position, share_on_scale, Contract, Improvement, ImprovementPays, Indicator, Mechanism,
+    Payment,
 };
 use crate::syntax::ast::{ChangeKind, Polarity, Unit};
 use crate::syntax::literal;
@@ -92,23 +93,6 @@ struct Model<'a> {
     pot: Option<Decimal>,
 }
 
-fn band_pays(band: &Band, value: Decimal) -> (Option<Decimal>, Option<Decimal>) {
-    match band.payout {
-        BandPayout::Nothing => (Some(Decimal::ZERO), None),
-        BandPayout::Share(s) => (Some(s), None),
-        BandPayout::Amount(a) => (None, Some(a)),
-        BandPayout::Linear(from, to) => {
-            let share = match (band.interval.lo, band.interval.hi) {
-                (Some(lo), Some(hi)) if hi.value != lo.value => {
-                    from + (to - from) * (value - lo.value) / (hi.value - lo.value)
-                }
-                _ => from,
-            };
-            (Some(share), None)
-        }
-    }
-}
-
 fn scale_words(value: Decimal, from: Decimal, to: Decimal) -> &'static str {
     let (lo, hi) = (from.min(to), from.max(to));
     if value < lo {
@@ -178,7 +162,8 @@ impl Model<'_> {
                         band: None,
                     },
                     Some(band) => {
-                        let (share, amount) = band_pays(band, value);
+                        let share = band.share_at(value);
+                        let amount = band.amount();
                         Paid {
                             share,
                             amount: amount.or_else(|| share.and_then(|s| self.of_pot(s))),
@@ -193,8 +178,7 @@ impl Model<'_> {
                 pay_from,
                 pay_to,
             } => {
-                let position = ((value - from) / (to - from)).clamp(Decimal::ZERO, Decimal::ONE);
-                let share = pay_from + (pay_to - pay_from) * position;
+                let share = share_on_scale(value, *from, *to, *pay_from, *pay_to);
                 Paid {
                     share: Some(share),
                     amount: self.of_pot(share),
@@ -208,7 +192,7 @@ impl Model<'_> {
                 price,
                 ..
             } => {
-                let position = ((value - from) / (to - from)).clamp(Decimal::ZERO, Decimal::ONE);
+                let position = scale_position(value, *from, *to);
                 Paid {
                     share: None,
                     amount: Some(points * position * price),
@@ -306,7 +290,7 @@ impl Model<'_> {
                 let boundary = self.contract.boundary;
                 let limit = |x: Decimal| {
                     crate::eval::find_band(bands, x, boundary)
-                        .map(|b| band_pays(b, t))
+                        .map(|b| (b.share_at(t), b.amount()))
                         .unwrap_or((Some(Decimal::ZERO), None))
                 };
                 let here = limit(t);

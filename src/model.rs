@@ -324,6 +324,74 @@ pub struct Band {
     pub text: String,
 }
 
+impl Band {
+    /// The fixed amount the band pays, if it pays one rather than a share.
+    pub fn amount(&self) -> Option<Decimal> {
+        match self.payout {
+            BandPayout::Amount(amount) => Some(amount),
+            _ => None,
+        }
+    }
+
+    /// The share of the pot, in percent, the band pays for `value`; `None` when it pays a
+    /// fixed amount. A band paying in proportion runs its shares across its own ends.
+    pub fn share_at(&self, value: Decimal) -> Option<Decimal> {
+        match self.payout {
+            BandPayout::Nothing => Some(Decimal::ZERO),
+            BandPayout::Share(share) => Some(share),
+            BandPayout::Amount(_) => None,
+            BandPayout::Linear(pay_from, pay_to) => {
+                Some(match (self.interval.lo, self.interval.hi) {
+                    (Some(lo), Some(hi)) => {
+                        share_on_scale(value, lo.value, hi.value, pay_from, pay_to)
+                    }
+                    _ => pay_from,
+                })
+            }
+        }
+    }
+}
+
+/// How far `value` lies along a scale from `from` (earning nothing) to `to` (earning
+/// everything), from 0 to 1 and held at the ends. The checker resolves a scale only when its
+/// ends differ; were they equal, the scale would be a step at `to`.
+pub fn scale_position(value: Decimal, from: Decimal, to: Decimal) -> Decimal {
+    let reached_to = if to >= from { value >= to } else { value <= to };
+    value
+        .checked_sub(from)
+        .zip(to.checked_sub(from))
+        .and_then(|(along, length)| along.checked_div(length))
+        .map_or(
+            if reached_to {
+                Decimal::ONE
+            } else {
+                Decimal::ZERO
+            },
+            |position| position.clamp(Decimal::ZERO, Decimal::ONE),
+        )
+}
+
+/// The share paid at `value` on a scale paying `pay_from` at `from` and `pay_to` at `to`,
+/// in proportion between them and held at the ends. It multiplies before it divides, so a
+/// share such as 100 × 1/3 keeps every digit the division can give.
+pub fn share_on_scale(
+    value: Decimal,
+    from: Decimal,
+    to: Decimal,
+    pay_from: Decimal,
+    pay_to: Decimal,
+) -> Decimal {
+    let position = scale_position(value, from, to);
+    let spread = pay_to - pay_from;
+    if position.is_zero() || position == Decimal::ONE {
+        return pay_from + spread * position;
+    }
+    let exact = spread
+        .checked_mul(value - from)
+        .and_then(|along| along.checked_div(to - from));
+    pay_from + exact.unwrap_or(spread * position)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BandPayout {
     Nothing,
@@ -409,4 +477,44 @@ pub enum DeductAmount {
     Money(Decimal),
     /// A share of one month of the contract's value, in percent.
     ShareOfMonthlyValue(Decimal),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        text.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn scales_are_held_at_their_ends_either_way_round() {
+        assert_eq!(scale_position(d("50"), d("60"), d("80")), Decimal::ZERO);
+        assert_eq!(scale_position(d("90"), d("60"), d("80")), Decimal::ONE);
+        assert_eq!(scale_position(d("70"), d("60"), d("80")), d("0.5"));
+        // A lower-is-better scale runs from the higher value down.
+        assert_eq!(scale_position(d("15"), d("20"), d("10")), d("0.5"));
+        assert_eq!(scale_position(d("5"), d("20"), d("10")), Decimal::ONE);
+        // Ends far apart do not overflow.
+        assert_eq!(
+            scale_position(Decimal::MAX, Decimal::MIN, Decimal::ZERO),
+            Decimal::ONE
+        );
+    }
+
+    #[test]
+    fn shares_on_a_scale_multiply_before_dividing() {
+        assert_eq!(
+            share_on_scale(d("1"), d("0"), d("3"), d("0"), d("100")),
+            d("100") / d("3")
+        );
+        assert_eq!(
+            share_on_scale(d("75"), d("70"), d("80"), d("20"), d("100")),
+            d("60")
+        );
+        assert_eq!(
+            share_on_scale(d("99"), d("70"), d("80"), d("20"), d("100")),
+            d("100")
+        );
+    }
 }

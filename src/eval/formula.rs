@@ -7,7 +7,10 @@ use super::measure::{self, GatewayOutcome, Measured};
 use super::{apply_caps, due_date, period_pot, round, CapTotals, Line, LineKind, Run, Status};
 use crate::calendar::{self, Period};
 use crate::check::{format_percent, format_value, Bound};
-use crate::model::{BandPayout, Improvement, ImprovementPays, Indicator, Mechanism, Payment};
+use crate::model::{
+    scale_position, share_on_scale, BandPayout, Improvement, ImprovementPays, Indicator, Mechanism,
+    Payment,
+};
 use crate::syntax::ast::{BandSide, ChangeKind, MissingDataRule, Polarity};
 
 /// What a mechanism pays for one period before gateways, caps and rounding.
@@ -286,16 +289,7 @@ fn work(
                     (amount, format!("`{}`: {}", band.text, run.money(amount)))
                 }
                 BandPayout::Linear(from, to) => {
-                    let (lo, hi) = (
-                        band.interval.lo.map(|b| b.value),
-                        band.interval.hi.map(|b| b.value),
-                    );
-                    let share = match (lo, hi) {
-                        (Some(lo), Some(hi)) if hi != lo => {
-                            from + (to - from) * (value - lo) / (hi - lo)
-                        }
-                        _ => from,
-                    };
+                    let share = band.share_at(value).unwrap_or(from);
                     steps.push(format!(
                         "{shown} falls in the band `{}`, which pays from {} to {} of the pot in proportion: {}",
                         band.text,
@@ -329,8 +323,7 @@ fn work(
             pay_from,
             pay_to,
         } => {
-            let position = ((value - from) / (to - from)).clamp(Decimal::ZERO, Decimal::ONE);
-            let share = pay_from + (pay_to - pay_from) * position;
+            let share = share_on_scale(value, *from, *to, *pay_from, *pay_to);
             steps.push(format!(
                 "on the scale from {} (paying {}) to {} (paying {}), {shown} earns {}",
                 format_value(*from, unit, currency),
@@ -363,7 +356,7 @@ fn work(
             price,
             factors,
         } => {
-            let position = ((value - from) / (to - from)).clamp(Decimal::ZERO, Decimal::ONE);
+            let position = scale_position(value, *from, *to);
             let earned = points * position;
             steps.push(format!(
                 "{shown} earns {} of {} points (0 at {}, all at {})",
