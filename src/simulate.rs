@@ -121,9 +121,17 @@ fn money_list<S: serde::Serializer>(values: &[Decimal], s: S) -> Result<S::Ok, S
 }
 
 fn decimal(text: &str, what: &str) -> Result<Decimal, String> {
-    text.trim()
+    let number = text
+        .trim()
         .parse::<Decimal>()
-        .map_err(|_| format!("{what}: `{text}` is not a number"))
+        .map_err(|_| format!("{what}: `{text}` is not a number"))?;
+    if crate::syntax::literal::within_range(number) {
+        Ok(number)
+    } else {
+        Err(format!(
+            "{what}: `{text}` is larger than obc calculates with (at most 1,000,000,000,000)"
+        ))
+    }
 }
 
 /// The reporting periods of each indicator that something pays on.

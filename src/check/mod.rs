@@ -289,12 +289,13 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
     })
 }
 
-/// A block with an unreadable line often lacks a setting (or a band) only because that line
-/// was it: the syntax error says it better, so missing-setting and gap findings inside it are dropped.
+/// A block with an unreadable line or literal often lacks a setting (or a band) only because
+/// that line was it: the syntax error says it better, so missing-setting and gap findings
+/// inside it are dropped.
 fn drop_cascades(diagnostics: &mut Vec<Diagnostic>, files: &[(FileId, ast::File)]) {
     let unreadable: Vec<(FileId, Span)> = diagnostics
         .iter()
-        .filter(|d| d.code == Code::SyntaxError)
+        .filter(|d| matches!(d.code, Code::SyntaxError | Code::InvalidLiteral))
         .map(|d| (d.file, d.span()))
         .collect();
     if unreadable.is_empty() {

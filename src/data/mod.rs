@@ -360,7 +360,21 @@ impl Validator<'_> {
     fn number(&mut self, file: FileId, cell: Option<&Cell>, column: &str) -> Option<Decimal> {
         let cell = cell?;
         match parse_number(&cell.text) {
-            Some(n) => Some(n),
+            Some(n) if crate::syntax::literal::within_range(n) => Some(n),
+            Some(_) => {
+                self.report(
+                    Code::NotANumber,
+                    file,
+                    cell.span,
+                    format!(
+                        "`{}` in the `{column}` column is larger than obc calculates with",
+                        cell.text.trim()
+                    ),
+                    "too large",
+                    "obc reads numbers up to 1,000,000,000,000 (a million million) so that every sum stays exact; check for extra digits",
+                );
+                None
+            }
             None => {
                 self.report(
                     Code::NotANumber,

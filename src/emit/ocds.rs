@@ -212,9 +212,9 @@ pub fn release_package(spec: &Spec) -> String {
         "language": "en",
         "tender": tender,
     });
-    if !parties.is_empty() {
+    if let Some(buyer) = contract.commissioners.first() {
         release["parties"] = Value::Array(parties);
-        release["buyer"] = json!({ "id": "commissioner-1", "name": contract.commissioners[0] });
+        release["buyer"] = json!({ "id": "commissioner-1", "name": buyer });
     }
     let package = json!({
         "uri": format!("https://example.org/ocds/{name}/release-package.json"),

@@ -27,10 +27,20 @@ pub fn leading_number(written: &str) -> Option<Decimal> {
     digits.trim_end_matches('.').parse().ok()
 }
 
+/// The largest size of number obc reads, in contracts and in data: a million million. Any
+/// product of a few such numbers (a price per person times a population times years) still
+/// fits the 28 digits obc calculates with exactly, so no sum can overflow.
+pub const LARGEST_NUMBER: i64 = 1_000_000_000_000;
+
+/// Whether a number is small enough for obc to calculate with (see [`LARGEST_NUMBER`]).
+pub fn within_range(number: Decimal) -> bool {
+    number.abs() <= Decimal::from(LARGEST_NUMBER)
+}
+
 /// `-1,234.50` -> -1234.50, exactly.
 pub fn number(text: &str) -> Result<Decimal, LiteralError> {
     let digits: String = text.chars().filter(|&c| c != ',').collect();
-    Decimal::from_str_exact(&digits).map_err(|_| {
+    let parsed = Decimal::from_str_exact(&digits).map_err(|_| {
         let whole = digits
             .split('.')
             .next()
@@ -41,7 +51,12 @@ pub fn number(text: &str) -> Result<Decimal, LiteralError> {
         } else {
             LiteralError::TooLarge
         }
-    })
+    })?;
+    if within_range(parsed) {
+        Ok(parsed)
+    } else {
+        Err(LiteralError::TooLarge)
+    }
 }
 
 /// `85.5%` -> 85.5.
@@ -194,6 +209,11 @@ mod tests {
             number("99999999999999999999999999999999"),
             Err(LiteralError::TooLarge)
         );
+        assert_eq!(
+            number("1,000,000,000,000"),
+            Ok(Decimal::from(LARGEST_NUMBER))
+        );
+        assert_eq!(number("-1,000,000,000,001"), Err(LiteralError::TooLarge));
     }
 
     #[test]

@@ -106,9 +106,9 @@ impl Lowerer {
     fn literal_error(&mut self, error: LiteralError, at: Span) {
         let (message, label, help) = match error {
             LiteralError::TooLarge => (
-                "this number is too large to calculate with exactly",
+                "this number is larger than obc calculates with",
                 "too large",
-                "obc calculates exactly with up to 28 significant digits; write a smaller number",
+                "obc reads numbers up to 1,000,000,000,000 (a million million) so that every sum stays exact; check for extra digits",
             ),
             LiteralError::TooPrecise => (
                 "this number has more decimal places than obc can calculate with exactly",
