@@ -116,6 +116,7 @@ codes! {
     InvalidDateInData = "E0811", "invalid-date-in-data", Error, "a date cannot be read or does not exist";
     MissingData = "E0812", "missing-data", Error, "a period that is due has no data";
     InconsistentRow = "E0813", "inconsistent-row", Error, "a row's cells contradict each other or the rows before";
+    AmountTooLarge = "E0815", "amount-too-large", Error, "a payment works out larger than obc calculates with";
     UnusedDataRow = "W0814", "unused-data-row", Warning, "a row is used by no payment, gateway or deduction";
 }
 

@@ -153,6 +153,15 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
         line.basis = worked.basis;
         steps.extend(worked.steps);
         let mut amount = worked.amount;
+        if !crate::syntax::literal::within_range(amount) {
+            run.amount_too_large(
+                indicator.defined_at,
+                &payment.name,
+                &period.label,
+                &line.rows,
+            );
+            amount = Decimal::ZERO;
+        }
         let rows_before = run.used_rows.len();
         let failed;
         (amount, failed) = apply_gateways(run, payment, period, amount, &mut steps);
@@ -398,7 +407,8 @@ fn work(
                 if let Some(places) = run.contract.factor_places {
                     factor_value = run.contract.rounding.round_to_places(factor_value, places);
                 }
-                amount *= factor_value;
+                // Saturates rather than overflows: an amount beyond range is reported below.
+                amount = amount.checked_mul(factor_value).unwrap_or(Decimal::MAX);
                 steps.push(format!(
                     "times `{factor}` of {} is {}",
                     factor_value.normalize(),

@@ -385,6 +385,31 @@ impl Run<'_> {
         );
     }
 
+    /// Reports a payment that works out beyond the size of number obc calculates with: its
+    /// data or its rates hold a slip, and no sum built on it could be exact.
+    pub fn amount_too_large(
+        &mut self,
+        defined_at: (crate::source::FileId, crate::source::Span),
+        payment: &str,
+        period: &str,
+        rows: &[String],
+    ) {
+        let (file, span) = defined_at;
+        self.diagnostics.push(
+            Diagnostic::new(
+                crate::diagnostic::Code::AmountTooLarge,
+                file,
+                span,
+                format!(
+                    "payment `{payment}` for {period} works out larger than obc calculates with, from {}",
+                    rows.join(", ")
+                ),
+                "measured here",
+            )
+            .with_help("check the rows and the payment's rates for extra digits: obc calculates with numbers up to 1,000,000,000,000"),
+        );
+    }
+
     fn report_unused_rows(&mut self) {
         let monitored: Vec<&str> = self
             .contract
