@@ -7,21 +7,7 @@ use jiff::ToSpan;
 
 use crate::syntax::ast::{DateLit, Duration, Frequency, PeriodLit, TimeUnit};
 
-/// The names of the months, January first.
-pub const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+pub use crate::syntax::literal::MONTH_NAMES;
 
 /// A real date from a written one, or `None` when no such day exists.
 pub fn date(lit: DateLit) -> Option<Date> {

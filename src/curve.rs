@@ -12,13 +12,13 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
 use crate::calendar::frequency_months;
-use crate::check::{format_number, format_value, unit_domain, unit_words};
 use crate::model::{
     scale_position, share_on_scale, Contract, Improvement, ImprovementPays, Indicator, Mechanism,
     Payment,
 };
 use crate::syntax::ast::{ChangeKind, Polarity, Unit};
 use crate::syntax::literal;
+use crate::units::{format_number, format_value, unit_domain, unit_words};
 
 /// The most points a curve may have, so that a tiny step cannot exhaust memory.
 pub const MAX_POINTS: usize = 100_000;

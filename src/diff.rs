@@ -10,12 +10,12 @@ use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::check::{format_money, format_number, format_percent};
 use crate::emit::spec::{
     BandSpec, DeductionSpec, GatewaySpec, IndicatorSpec, LimitSpec, MechanismSpec, PaymentSpec,
     Spec,
 };
 use crate::syntax::ast::CurrencyCode;
+use crate::units::{format_money, format_number, format_percent};
 
 /// One difference: in an area (`contract`, `indicator`, `payment`, `gateway`, `deduction` or
 /// `money`), for a named thing, what changed, and its value before and after (`None`: absent).

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::calendar::Calendar;
-use crate::check::Interval;
+use crate::intervals::Interval;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{
     BandSide, ChangeKind, Comparison, CurrencyCode, Duration, Frequency, LagFrom, LimitScope,

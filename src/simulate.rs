@@ -16,12 +16,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Period;
-use crate::check::unit_domain;
 use crate::data::{Dataset, Observation, Participants, RowRef};
 use crate::eval::{self, Exercised, Options};
 use crate::model::Contract;
 use crate::source::FileId;
 use crate::syntax::ast::MissingDataRule;
+use crate::units::unit_domain;
 
 /// A scenario file (JSON). See docs/simulation.md.
 #[derive(Debug, Deserialize)]
@@ -371,7 +371,7 @@ fn monte_carlo(contract: &Contract, uncertainty: &Uncertainty) -> Result<MonteCa
 
 /// The simulation as an aligned table: scenarios side by side, then the Monte Carlo summary.
 pub fn table(simulation: &Simulation, contract: &Contract) -> String {
-    let m = |d: Decimal| crate::check::format_money(d.round_dp(2), contract.currency);
+    let m = |d: Decimal| crate::units::format_money(d.round_dp(2), contract.currency);
     let mut out = String::new();
     if !simulation.scenarios.is_empty() {
         let names: Vec<&str> = simulation

@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::calendar::{self, Period};
-use crate::check::{format_money, unit_domain};
 use crate::data::{Dataset, Observation, Participants, RowRef};
 use crate::eval::{self, Line, Options};
 use crate::load::Workspace;
 use crate::model::Contract;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast::{self, Block, GivenValue, MissingDataRule, TestSetting, Unit};
+use crate::units::{format_money, unit_domain};
 
 /// One expectation that did not hold.
 #[derive(Debug, Clone)]
@@ -129,11 +129,12 @@ fn run_one(
                                 numerator,
                                 denominator,
                                 comparison: against.and_then(|a| {
-                                    crate::check::value_in_unit(
+                                    crate::units::value_in_unit(
                                         a.node,
                                         indicator.unit,
                                         contract.currency,
                                     )
+                                    .ok()
                                 }),
                                 factors: BTreeMap::new(),
                                 flags: BTreeMap::new(),
@@ -374,7 +375,7 @@ fn observation_value(
 ) -> Option<(Decimal, Option<Decimal>, Option<Decimal>)> {
     match value {
         GivenValue::Measure(measure) => {
-            let v = crate::check::value_in_unit(measure, unit, contract.currency)?;
+            let v = crate::units::value_in_unit(measure, unit, contract.currency).ok()?;
             Some((v, None, None))
         }
         GivenValue::Fraction {

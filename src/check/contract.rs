@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::settings::{first, missing, report_duplicates};
-use super::{units, Ctx};
+use super::Ctx;
 use crate::calendar::{self, Calendar};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -11,6 +11,7 @@ use crate::syntax::ast::{
     self, BandSide, Block, ContractSetting as S, CurrencyCode, PopulationSetting, RiskKind,
     TermEnd, ValueBasis, YearPhase,
 };
+use crate::units;
 
 /// What the rest of the checks need from the header.
 #[derive(Clone, Debug)]
@@ -396,8 +397,8 @@ fn at_risk(
                             amount_span,
                             format!(
                                 "{} is at risk each year but the contract is worth {} a year",
-                                units::money(amount, header.currency),
-                                units::money(value, header.currency)
+                                units::format_money(amount, header.currency),
+                                units::format_money(value, header.currency)
                             ),
                             "more than the contract's value",
                         )

@@ -4,10 +4,11 @@ use rust_decimal::Decimal;
 
 use super::names::Kind;
 use super::settings::{missing, report_duplicates};
-use super::{units, Ctx};
+use super::Ctx;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Block, Duration, Frequency, IndicatorSetting as S, Polarity, Unit};
+use crate::units;
 
 /// What the checks of payments need to know about an indicator.
 #[derive(Clone, Debug)]
@@ -103,8 +104,8 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
                                 setting.span,
                                 format!(
                                     "the score runs from {} to {}, so it has no range",
-                                    units::number(*min),
-                                    units::number(*max)
+                                    units::format_number(*min),
+                                    units::format_number(*max)
                                 ),
                                 "lowest score not below highest",
                             )

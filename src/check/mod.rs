@@ -6,12 +6,10 @@
 mod contract;
 mod framework;
 mod indicators;
-mod intervals;
 mod names;
 mod payments;
 mod settings;
 mod tests_blocks;
-mod units;
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,19 +21,10 @@ use crate::load::Workspace;
 use crate::model;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast::{self, Measure, Money, Spanned, Unit};
+use crate::units;
 
 pub use contract::Header;
-pub use intervals::{Bound, Interval, Piece};
 pub use names::{closest as closest_name, Kind, Symbols};
-pub use units::{domain as unit_domain, unit_words};
-pub use units::{
-    format_value, money as format_money, number as format_number, percent as format_percent,
-};
-
-/// A value written in a contract, in an indicator's unit; `None` when it does not fit the unit.
-pub fn value_in_unit(measure: Measure, unit: Unit, currency: ast::CurrencyCode) -> Option<Decimal> {
-    units::value_in_unit(measure, unit, currency).ok()
-}
 
 /// Checks a loaded workspace. Returns every diagnostic, syntax ones included, sorted by position.
 pub fn check(workspace: &Workspace, sources: &Sources) -> Vec<Diagnostic> {
@@ -395,7 +384,7 @@ impl<'a> Ctx<'a> {
                     value.span,
                     format!(
                         "{what} `{}` is outside 0% to 100%",
-                        units::percent(value.node)
+                        units::format_percent(value.node)
                     ),
                     "not between 0% and 100%",
                 )

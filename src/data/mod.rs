@@ -16,11 +16,12 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::calendar::{Period, PeriodProblem};
-use crate::check::{closest_name, format_value, unit_domain};
+use crate::check::closest_name;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Contract;
 use crate::source::{FileId, SourceFile, Sources, Span};
 use crate::syntax::{self, ast::Unit};
+use crate::units::{format_value, unit_domain};
 use table::{Cell, Row, Table};
 
 /// Where a value came from: a row of a data file.
@@ -464,7 +465,7 @@ impl Validator<'_> {
                 Unit::RatePer(per) => Some(n / d * per),
                 Unit::Ratio => Some(n / d),
                 _ => {
-                    self.report(Code::InconsistentRow, file, row.span, format!("`{name}` is measured in {} and needs a `value`, not a numerator and denominator", crate::check::unit_words(unit)), "no value", "give the value in the `value` column");
+                    self.report(Code::InconsistentRow, file, row.span, format!("`{name}` is measured in {} and needs a `value`, not a numerator and denominator", crate::units::unit_words(unit)), "no value", "give the value in the `value` column");
                     None
                 }
             },
@@ -534,7 +535,7 @@ impl Validator<'_> {
                 "out of range",
                 format!(
                     "`{name}` is measured in {}; check the value",
-                    crate::check::unit_words(unit)
+                    crate::units::unit_words(unit)
                 ),
             );
             return;
@@ -578,14 +579,14 @@ impl Validator<'_> {
         let problem = if text.ends_with('%') && unit != Unit::Percent {
             Some(format!(
                 "`{text}` has a percent sign but `{name}` is measured in {}",
-                crate::check::unit_words(unit)
+                crate::units::unit_words(unit)
             ))
         } else if text.starts_with(['£', '$', '€'])
             && !(unit == Unit::Money && text.starts_with(currency))
         {
             Some(format!(
                 "`{text}` is an amount of money but `{name}` is measured in {}",
-                crate::check::unit_words(unit)
+                crate::units::unit_words(unit)
             ))
         } else if unit == Unit::Count && !value.fract().is_zero() {
             Some(format!(
@@ -601,7 +602,7 @@ impl Validator<'_> {
                 cell.span,
                 message,
                 "not in the indicator's unit",
-                format!("write a value in {}", crate::check::unit_words(unit)),
+                format!("write a value in {}", crate::units::unit_words(unit)),
             );
         }
     }

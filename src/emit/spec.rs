@@ -10,12 +10,13 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::calendar::{self, Calendar};
-use crate::check::{format_value, unit_words, Bound};
+use crate::intervals::Bound;
 use crate::model::{self, BandPayout, Contract, ImprovementPays, Mechanism};
 use crate::syntax::ast::{
     BandSide, ChangeKind, Comparison, Frequency, LagFrom, LimitScope, MissingDataRule, Polarity,
     RoundingMode, RoundingUnit, Unit,
 };
+use crate::units::{format_value, unit_words};
 
 /// The version of this format. A change that removes or renames a field changes the major number.
 pub const FORMAT_VERSION: &str = "1.0";
@@ -370,7 +371,7 @@ fn bound(b: Option<Bound>) -> Option<BoundSpec> {
 }
 
 fn unit(unit: Unit) -> UnitSpec {
-    let (min, max) = crate::check::unit_domain(unit);
+    let (min, max) = crate::units::unit_domain(unit);
     let (kind, per) = match unit {
         Unit::Percent => ("percent", None),
         Unit::Count => ("count", None),
@@ -460,7 +461,7 @@ pub fn build(contract: &Contract) -> Spec {
                 }),
                 reported: i.reported.map(frequency_words),
                 follow_up: text.follow_up,
-                data_lag: i.data_lag.map(crate::eval::duration_words),
+                data_lag: i.data_lag.map(crate::units::duration_words),
                 baseline: text.baseline,
                 baseline_value: i.baseline.map(dec),
                 targets: text.targets,
@@ -667,10 +668,10 @@ fn payment(
     let paid = match p.lag {
         Some((lag, LagFrom::Data)) => format!(
             "{} after the data is available",
-            crate::eval::duration_words(lag)
+            crate::units::duration_words(lag)
         ),
         Some((lag, LagFrom::PeriodEnd)) => {
-            format!("{} after the period ends", crate::eval::duration_words(lag))
+            format!("{} after the period ends", crate::units::duration_words(lag))
         }
         None => "when the data is available".to_string(),
     };
@@ -780,7 +781,7 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
                         name: o.name.clone(),
                         title: o.title.clone(),
                         price: money(o.price),
-                        within: o.within.map(crate::eval::duration_words),
+                        within: o.within.map(crate::units::duration_words),
                         all_of: o.all_of.clone(),
                     })
                     .collect(),

@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 
 use super::measure;
 use super::{apply_caps, due_date, round, CapTotals, Line, LineKind, Run};
-use crate::check::format_percent;
 use crate::model::{DeductAmount, Deduction};
+use crate::units::format_percent;
 
 pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
     let Some(indicator) = run.contract.indicators.get(&deduction.indicator).cloned() else {

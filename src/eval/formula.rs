@@ -6,12 +6,13 @@ use rust_decimal::Decimal;
 use super::measure::{self, GatewayOutcome, Measured};
 use super::{apply_caps, due_date, period_pot, round, CapTotals, Line, LineKind, Run, Status};
 use crate::calendar::{self, Period};
-use crate::check::{format_percent, format_value, Bound};
+use crate::intervals::Bound;
 use crate::model::{
     scale_position, share_on_scale, BandPayout, Improvement, ImprovementPays, Indicator, Mechanism,
     Payment,
 };
 use crate::syntax::ast::{BandSide, ChangeKind, MissingDataRule, Polarity};
+use crate::units::{format_percent, format_value};
 
 /// What a mechanism pays for one period before gateways, caps and rounding.
 #[derive(Default)]

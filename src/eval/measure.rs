@@ -4,10 +4,10 @@ use rust_decimal::Decimal;
 
 use super::Run;
 use crate::calendar::Period;
-use crate::check::format_value;
 use crate::data::Observation;
 use crate::model::{Gateway, Requirement};
 use crate::syntax::ast::{Comparison, Unit};
+use crate::units::format_value;
 
 /// An indicator's value for a period, and the rows it came from.
 pub(crate) struct Measured<'d> {

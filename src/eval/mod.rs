@@ -14,11 +14,11 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::calendar::{self, Calendar, Period};
-use crate::check::format_money;
 use crate::data::{Dataset, RowRef};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Contract, Mechanism, Payment};
 use crate::syntax::ast::{CurrencyCode, Duration, Frequency, LagFrom, LimitScope};
+use crate::units::format_money;
 
 /// Choices for one evaluation.
 #[derive(Clone, Copy, Debug, Default)]
@@ -483,20 +483,7 @@ pub fn due_date(
     (due, steps)
 }
 
-pub fn duration_words(duration: Duration) -> String {
-    use crate::syntax::ast::TimeUnit;
-    let unit = match duration.unit {
-        TimeUnit::Day => "day",
-        TimeUnit::Week => "week",
-        TimeUnit::Month => "month",
-        TimeUnit::Year => "year",
-    };
-    format!(
-        "{} {unit}{}",
-        duration.count,
-        if duration.count == 1 { "" } else { "s" }
-    )
-}
+use crate::units::duration_words;
 
 pub(crate) use crate::limits::CapTotals;
 
@@ -600,7 +587,7 @@ pub(crate) fn round(run: &Run, amount: Decimal, steps: &mut Vec<String>) -> Deci
 pub(crate) fn exact_money(run: &Run, amount: Decimal) -> String {
     let shown = amount.round_dp(6).normalize();
     let symbol = run.currency().symbol().symbol();
-    let text = crate::check::format_number(shown.abs());
+    let text = crate::units::format_number(shown.abs());
     if shown.is_sign_negative() && !shown.is_zero() {
         format!("-{symbol}{text}")
     } else {

@@ -2,8 +2,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::format_number;
 use crate::eval::{LineKind, Schedule, Status};
+use crate::units::format_number;
 
 /// The output formats of `obc eval`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,6 +3,22 @@
 
 use rust_decimal::Decimal;
 
+/// The names of the months, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 use super::ast::{CurrencySymbol, DateLit, Duration, Money, PeriodLit, TimeUnit};
 
 /// Why a literal whose shape is right still cannot be represented.
@@ -188,7 +204,7 @@ pub fn string(body: &str) -> Result<String, LiteralError> {
 
 /// The month number of `April` and the like.
 pub fn month_number(name: &str) -> u8 {
-    crate::calendar::MONTH_NAMES
+    MONTH_NAMES
         .iter()
         .position(|m| *m == name)
         .map(|i| i as u8 + 1)

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::syntax::ast::{CurrencyCode, Measure, TimeUnit, Unit};
+use crate::syntax::ast::{CurrencyCode, Duration, Measure, TimeUnit, Unit};
 
 /// Why a written value does not fit an indicator's unit.
 #[derive(Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub fn value_in_unit(
         (Measure::Duration(_), _) => return mismatch("a length of time"),
         (Measure::Number(_), _) => return mismatch("a plain number"),
     };
-    let (lo, hi) = domain(unit);
+    let (lo, hi) = unit_domain(unit);
     if value < lo || hi.is_some_and(|hi| value > hi) {
         return Err(UnitProblem::OutOfRange(range_words(unit, currency)));
     }
@@ -60,7 +60,7 @@ pub fn value_in_unit(
 }
 
 /// The lowest and highest values a unit allows (`None`: no upper limit).
-pub fn domain(unit: Unit) -> (Decimal, Option<Decimal>) {
+pub fn unit_domain(unit: Unit) -> (Decimal, Option<Decimal>) {
     match unit {
         Unit::Percent => (Decimal::ZERO, Some(Decimal::ONE_HUNDRED)),
         Unit::Score { min, max } => (min, Some(max)),
@@ -71,8 +71,10 @@ pub fn domain(unit: Unit) -> (Decimal, Option<Decimal>) {
 fn range_words(unit: Unit, currency: CurrencyCode) -> String {
     match unit {
         Unit::Percent => "from 0% to 100%".to_string(),
-        Unit::Score { min, max } => format!("from {} to {}", number(min), number(max)),
-        Unit::Money => format!("{} or more", money(Decimal::ZERO, currency)),
+        Unit::Score { min, max } => {
+            format!("from {} to {}", format_number(min), format_number(max))
+        }
+        Unit::Money => format!("{} or more", format_money(Decimal::ZERO, currency)),
         _ => "0 or more".to_string(),
     }
 }
@@ -83,10 +85,14 @@ pub fn example(unit: Unit, currency: CurrencyCode) -> String {
         Unit::Percent => "a percentage such as `85%`".to_string(),
         Unit::Money => format!(
             "an amount such as `{}`",
-            money(Decimal::from(1000), currency)
+            format_money(Decimal::from(1000), currency)
         ),
         Unit::Days => "a number of days such as `14` or `14 days`".to_string(),
-        Unit::Score { min, max } => format!("a number from {} to {}", number(min), number(max)),
+        Unit::Score { min, max } => format!(
+            "a number from {} to {}",
+            format_number(min),
+            format_number(max)
+        ),
         Unit::Count => "a plain number such as `12`".to_string(),
         Unit::RatePer(_) | Unit::Ratio => "a plain number such as `4.5`".to_string(),
     }
@@ -97,10 +103,14 @@ pub fn unit_words(unit: Unit) -> String {
     match unit {
         Unit::Percent => "percent".to_string(),
         Unit::Count => "a count".to_string(),
-        Unit::RatePer(n) => format!("a rate per {}", number(n)),
+        Unit::RatePer(n) => format!("a rate per {}", format_number(n)),
         Unit::Money => "money".to_string(),
         Unit::Days => "days".to_string(),
-        Unit::Score { min, max } => format!("a score from {} to {}", number(min), number(max)),
+        Unit::Score { min, max } => format!(
+            "a score from {} to {}",
+            format_number(min),
+            format_number(max)
+        ),
         Unit::Ratio => "a ratio".to_string(),
     }
 }
@@ -108,19 +118,19 @@ pub fn unit_words(unit: Unit) -> String {
 /// A value in its unit, as users write it: `85%`, `£1,000`, `12 days`, `4.5`.
 pub fn format_value(value: Decimal, unit: Unit, currency: CurrencyCode) -> String {
     match unit {
-        Unit::Percent => percent(value),
-        Unit::Money => money(value, currency),
-        Unit::Days => format!("{} days", number(value)),
-        _ => number(value),
+        Unit::Percent => format_percent(value),
+        Unit::Money => format_money(value, currency),
+        Unit::Days => format!("{} days", format_number(value)),
+        _ => format_number(value),
     }
 }
 
-pub fn percent(value: Decimal) -> String {
-    format!("{}%", number(value))
+pub fn format_percent(value: Decimal) -> String {
+    format!("{}%", format_number(value))
 }
 
 /// A decimal without trailing zeros and with thousands separators: `1,234.5`.
-pub fn number(value: Decimal) -> String {
+pub fn format_number(value: Decimal) -> String {
     let text = value.normalize().to_string();
     let (sign, digits) = text
         .strip_prefix('-')
@@ -144,10 +154,10 @@ pub fn number(value: Decimal) -> String {
 }
 
 /// Money as a finance team writes it: `£12,000` for whole amounts, `£1,200.50` otherwise.
-pub fn money(value: Decimal, currency: CurrencyCode) -> String {
+pub fn format_money(value: Decimal, currency: CurrencyCode) -> String {
     let rounded = value.round_dp(2);
     let text = if rounded.fract().is_zero() {
-        number(rounded.trunc())
+        format_number(rounded.trunc())
     } else {
         number_2dp(rounded)
     };
@@ -158,11 +168,26 @@ pub fn money(value: Decimal, currency: CurrencyCode) -> String {
 }
 
 fn number_2dp(value: Decimal) -> String {
-    let text = number(value);
+    let text = format_number(value);
     match text.split_once('.') {
         Some((whole, f)) if f.len() == 1 => format!("{whole}.{f}0"),
         _ => text,
     }
+}
+
+/// A length of time in words: `1 month`, `91 days`.
+pub fn duration_words(duration: Duration) -> String {
+    let unit = match duration.unit {
+        TimeUnit::Day => "day",
+        TimeUnit::Week => "week",
+        TimeUnit::Month => "month",
+        TimeUnit::Year => "year",
+    };
+    format!(
+        "{} {unit}{}",
+        duration.count,
+        if duration.count == 1 { "" } else { "s" }
+    )
 }
 
 #[cfg(test)]
@@ -171,14 +196,17 @@ mod tests {
 
     #[test]
     fn numbers_are_grouped_and_trimmed() {
-        assert_eq!(number(Decimal::new(7_600_000_000, 2)), "76,000,000");
-        assert_eq!(number(Decimal::new(-12345, 1)), "-1,234.5");
+        assert_eq!(format_number(Decimal::new(7_600_000_000, 2)), "76,000,000");
+        assert_eq!(format_number(Decimal::new(-12345, 1)), "-1,234.5");
         assert_eq!(
-            money(Decimal::new(12005, 1), CurrencyCode::Gbp),
+            format_money(Decimal::new(12005, 1), CurrencyCode::Gbp),
             "£1,200.50"
         );
-        assert_eq!(money(Decimal::from(-500), CurrencyCode::Eur), "-€500");
-        assert_eq!(percent(Decimal::new(8270, 2)), "82.7%");
+        assert_eq!(
+            format_money(Decimal::from(-500), CurrencyCode::Eur),
+            "-€500"
+        );
+        assert_eq!(format_percent(Decimal::new(8270, 2)), "82.7%");
     }
 
     #[test]

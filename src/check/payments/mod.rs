@@ -1,0 +1,425 @@
+//! Payments: their mechanism, the shape of the payment function (gaps, overlaps, falls),
+//! the money they can pay against their pot, and when they fall due.
+
+mod money;
+mod rate_card;
+mod scales;
+mod tiers;
+mod timing;
+
+use money::{check_weights, compare_with_pot, limits, pot_per_year};
+use rate_card::rate_card;
+use scales::{improvement, linear_scale, scale_direction};
+use tiers::{period_words, tiers};
+use timing::{assessment_frequency, due_after_term};
+
+use rust_decimal::Decimal;
+
+use crate::calendar::frequency_months;
+use crate::check::names::Kind;
+use crate::check::settings::{first, missing, report_duplicates};
+use crate::check::Ctx;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model;
+use crate::source::FileId;
+use crate::syntax::ast::{self, Block, PaymentSetting as S, Polarity, Spanned, Unit};
+
+pub(super) fn setting_word(setting: &S) -> &'static str {
+    match setting {
+        S::Weight(_) => "weight",
+        S::Pot(_) => "pot",
+        S::On(_) => "on",
+        S::ForCohort(_) => "for cohort",
+        S::Assessed(_) => "assessed",
+        S::Tiers(_) => "tiers",
+        S::Linear(_) => "linear",
+        S::Points { .. } => "points",
+        S::PricePerPoint(_) => "price per point",
+        S::AdjustedBy(_) => "adjusted by",
+        S::Improvement { .. } => "improvement",
+        S::Trigger(_) => "trigger",
+        S::PooledTrigger(_) => "pooled trigger",
+        S::Pays(_) => "pays",
+        S::RateCard(_) => "rate card",
+        S::Cap(_) => "cap",
+        S::Floor(_) => "floor",
+        S::Paid(_) => "paid",
+        S::Advance { .. } => "advance",
+        S::Description(_) => "description",
+    }
+}
+
+fn is_mechanism(setting: &S) -> bool {
+    matches!(
+        setting,
+        S::Tiers(_) | S::Linear(_) | S::Points { .. } | S::Improvement { .. } | S::RateCard(_)
+    )
+}
+
+/// The indicator a payment is measured on, with what is known of it.
+pub(super) struct Measured<'a> {
+    name: &'a str,
+    unit: Unit,
+    polarity: Option<Polarity>,
+}
+
+/// The most a payment can pay in one assessment period: a share of the period's pot and/or a
+/// fixed amount.
+#[derive(Default, Clone)]
+pub(super) struct MostPerPeriod {
+    /// The mechanism, resolved for evaluation, when everything about it checked out.
+    resolved: Option<model::Mechanism>,
+    share: Option<Decimal>,
+    amount: Option<Decimal>,
+}
+
+pub(super) fn check(ctx: &mut Ctx) {
+    let payments: Vec<(FileId, &ast::Payment)> = ctx
+        .blocks()
+        .filter_map(|(file, block)| match block {
+            Block::Payment(p) => Some((file, p)),
+            _ => None,
+        })
+        .collect();
+    for (file, payment) in &payments {
+        check_one(ctx, *file, payment);
+    }
+    check_weights(ctx, &payments);
+}
+
+fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
+    let settings = &payment.settings;
+    let name = payment.name.node.as_str();
+    report_duplicates(
+        settings,
+        file,
+        |_| false,
+        |s| match s {
+            S::Cap(l) | S::Floor(l) => l.scope as u64,
+            _ => 0,
+        },
+        setting_word,
+        &mut ctx.diagnostics,
+    );
+
+    // One mechanism, one source of money.
+    let mechanisms: Vec<&Spanned<S>> = settings.iter().filter(|s| is_mechanism(&s.node)).collect();
+    match mechanisms.as_slice() {
+        [] => ctx.report(missing(
+            file,
+            payment.name.span,
+            format!("payment `{name}` does not say how the amount is worked out"),
+            "add one of `tiers { ... }`, `linear from ... to ...`, `points ...`, `improvement ...` or `rate card { ... }`",
+        )),
+        [first_one, second, ..] => ctx.report(
+            Diagnostic::new(
+                Code::ConflictingMechanisms,
+                file,
+                second.span,
+                format!("payment `{name}` has both `{}` and `{}`", setting_word(&first_one.node), setting_word(&second.node)),
+                "second way of paying",
+            )
+            .with_label(first_one.span, "first way of paying")
+            .with_help("a payment works out its amount one way; split it into two payments with their own weights"),
+        ),
+        _ => {}
+    }
+    let mechanism = mechanisms.first().map(|s| &s.node);
+    let weight = first(settings, |s| match s {
+        S::Weight(w) => Some(*w),
+        _ => None,
+    });
+    let pot = first(settings, |s| match s {
+        S::Pot(p) => Some(*p),
+        _ => None,
+    });
+    if let (Some((_, weight_span)), Some((_, pot_span))) = (weight, pot) {
+        ctx.report(
+            Diagnostic::new(
+                Code::ConflictingMechanisms,
+                file,
+                pot_span,
+                format!("payment `{name}` has both a `weight` and a `pot`"),
+                "its own pot",
+            )
+            .with_label(weight_span, "a share of the money at risk")
+            .with_help("use `weight` for a share of the contract's money at risk, or `pot` for money of its own, not both"),
+        );
+    }
+    misplaced_settings(ctx, file, settings, mechanism);
+
+    // The indicator it is measured on.
+    let on = first(settings, |s| match s {
+        S::On(n) => Some(n),
+        _ => None,
+    });
+    let mut measured = None;
+    match (on, mechanism) {
+        (Some((indicator, _)), Some(S::RateCard(_))) => ctx.report(
+            Diagnostic::new(
+                Code::MisplacedSetting,
+                file,
+                indicator.span,
+                format!(
+                    "payment `{name}` pays from a rate card, which is not measured on an indicator"
+                ),
+                "not used by a rate card",
+            )
+            .with_help(
+                "remove the `on` line; a rate card pays for outcomes in participant records",
+            ),
+        ),
+        (Some((indicator, _)), _) => measured = measured_indicator(ctx, file, indicator, name),
+        (None, Some(S::RateCard(_)) | None) => {}
+        (None, Some(_)) => ctx.report(missing(
+            file,
+            payment.name.span,
+            format!("payment `{name}` does not say which indicator it is measured on"),
+            "add a line such as `on still_home_91`",
+        )),
+    }
+    for setting in settings {
+        match &setting.node {
+            S::ForCohort(cohort) => {
+                ctx.symbols
+                    .resolve(cohort, &[Kind::Cohort], file, &mut ctx.diagnostics);
+            }
+            S::AdjustedBy(factors) => {
+                for factor in factors {
+                    ctx.symbols
+                        .resolve(factor, &[Kind::Factor], file, &mut ctx.diagnostics);
+                }
+            }
+            S::Advance { share, .. } => {
+                ctx.share(*share, "the advance", file);
+            }
+            _ => {}
+        }
+    }
+    let frequency = assessment_frequency(ctx, file, settings, measured.as_ref(), mechanism);
+
+    // The shape of the payment function and the most it can pay.
+    let pot_per_year = pot_per_year(ctx, file, weight.map(|w| w.0), pot.map(|p| p.0));
+    let most = match mechanism {
+        Some(S::Tiers(bands)) => {
+            let periods = frequency
+                .map(|f| Decimal::from(12 / frequency_months(f)))
+                .unwrap_or(Decimal::ONE);
+            let per_period_pot = pot_per_year
+                .as_ref()
+                .and_then(|p| p.first())
+                .map(|p| *p / periods);
+            measured
+                .as_ref()
+                .map(|m| tiers(ctx, file, period_words(frequency), bands, m, per_period_pot))
+                .unwrap_or_default()
+        }
+        Some(S::Linear(linear)) => measured
+            .as_ref()
+            .map(|m| linear_scale(ctx, file, name, linear, m))
+            .unwrap_or_default(),
+        Some(S::Points { points, from, to }) => {
+            let scale = measured
+                .as_ref()
+                .and_then(|m| scale_direction(ctx, file, name, *from, *to, m, "points"));
+            if points.node <= Decimal::ZERO {
+                ctx.report(
+                    Diagnostic::new(Code::ValueOutOfRange, file, points.span, "the number of points must be above 0", "no points")
+                        .with_help("write how many points the indicator is worth, such as `points 17 from 40% to 75%`"),
+                );
+            }
+            let price = first(settings, |s| match s {
+                S::PricePerPoint(m) => Some(*m),
+                _ => None,
+            })
+            .and_then(|(m, _)| ctx.money(m, file));
+            let factors: Vec<String> = settings
+                .iter()
+                .filter_map(|s| match &s.node {
+                    S::AdjustedBy(names) => Some(names.iter().map(|n| n.node.clone())),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let resolved = match (scale, price) {
+                (Some((from, to)), Some(price)) => Some(model::Mechanism::Points {
+                    points: points.node,
+                    from,
+                    to,
+                    price,
+                    factors,
+                }),
+                _ => None,
+            };
+            MostPerPeriod {
+                resolved,
+                ..Default::default()
+            }
+        }
+        Some(S::Improvement { against, .. }) => {
+            improvement(ctx, file, name, settings, against, measured.as_ref())
+        }
+        Some(S::RateCard(items)) => {
+            let mut card = rate_card(ctx, file, payment, items);
+            card.cohort = first(settings, |s| match s {
+                S::ForCohort(c) => Some(c.node.clone()),
+                _ => None,
+            })
+            .map(|(c, _)| c);
+            MostPerPeriod {
+                resolved: Some(model::Mechanism::RateCard(card)),
+                ..Default::default()
+            }
+        }
+        _ => MostPerPeriod::default(),
+    };
+    if let Some(S::Tiers(_) | S::Linear(_) | S::Improvement { .. }) = mechanism {
+        if most.share.is_some() && weight.is_none() && pot.is_none() {
+            ctx.report(missing(
+                file,
+                payment.name.span,
+                format!("payment `{name}` pays shares of a pot but has no `weight` or `pot`"),
+                "add `weight 25%` (a share of the money at risk) or `pot £500,000 per year`",
+            ));
+        }
+    }
+    let (limits, floors) = limits(ctx, file, settings);
+
+    if let (Some(mechanism), Some(frequency)) = (most.resolved, frequency) {
+        let lag = first(settings, |s| match s {
+            S::Paid(lag) => Some((lag.lag.node, lag.from)),
+            _ => None,
+        })
+        .map(|(l, _)| l);
+        let advance = first(settings, |s| match s {
+            S::Advance { share, frequency } => Some((share.node, *frequency)),
+            _ => None,
+        })
+        .map(|(a, _)| a);
+        let resolved = model::Payment {
+            name: name.to_string(),
+            title: payment.title.as_ref().map(|t| t.node.clone()),
+            indicator: measured.as_ref().map(|m| m.name.to_string()),
+            frequency,
+            pot_per_year: pot_per_year.clone(),
+            mechanism,
+            caps: limits.clone(),
+            floors,
+            lag,
+            advance,
+        };
+        compare_with_pot(ctx, file, payment, &resolved);
+        ctx.payments.push(resolved);
+    }
+    if let (Some(frequency), Some(calendar)) = (frequency, ctx.calendar()) {
+        due_after_term(
+            ctx,
+            file,
+            payment,
+            settings,
+            measured.as_ref(),
+            frequency,
+            calendar,
+        );
+    }
+}
+
+/// Settings that only make sense with a mechanism the payment does not have.
+fn misplaced_settings(ctx: &mut Ctx, file: FileId, settings: &[Spanned<S>], mechanism: Option<&S>) {
+    for setting in settings {
+        let needs = match &setting.node {
+            S::PricePerPoint(_) | S::AdjustedBy(_) => "points",
+            S::Trigger(_) | S::PooledTrigger(_) | S::Pays(_) => "improvement",
+            _ => continue,
+        };
+        let has = match mechanism {
+            Some(S::Points { .. }) => "points",
+            Some(S::Improvement { .. }) => "improvement",
+            _ => "",
+        };
+        if needs != has {
+            ctx.report(
+                Diagnostic::new(
+                    Code::MisplacedSetting,
+                    file,
+                    setting.span,
+                    format!(
+                        "`{}` applies only to payments by `{needs}`",
+                        setting_word(&setting.node)
+                    ),
+                    format!("needs `{needs}`"),
+                )
+                .with_help(format!(
+                    "remove this line, or make the payment pay by `{needs}`"
+                )),
+            );
+        }
+    }
+    if let Some(S::Points { .. }) = mechanism {
+        if !settings
+            .iter()
+            .any(|s| matches!(s.node, S::PricePerPoint(_)))
+        {
+            let at = settings
+                .iter()
+                .find(|s| matches!(s.node, S::Points { .. }))
+                .map(|s| s.span)
+                .unwrap_or_default();
+            ctx.report(missing(
+                file,
+                at,
+                "points are earned but have no `price per point`".to_string(),
+                "add a line such as `price per point £194.83`",
+            ));
+        }
+    }
+    if let Some(S::Improvement { .. }) = mechanism {
+        if !settings.iter().any(|s| matches!(s.node, S::Pays(_))) {
+            let at = settings
+                .iter()
+                .find(|s| matches!(s.node, S::Improvement { .. }))
+                .map(|s| s.span)
+                .unwrap_or_default();
+            ctx.report(missing(
+                file,
+                at,
+                "the improvement does not say what it `pays`".to_string(),
+                "add `pays 100%` (the pot when the trigger is met) or `pays £2,000 per point`",
+            ));
+        }
+    }
+}
+
+fn measured_indicator<'a>(
+    ctx: &mut Ctx<'a>,
+    file: FileId,
+    indicator: &'a ast::Name,
+    payment: &str,
+) -> Option<Measured<'a>> {
+    ctx.symbols
+        .resolve(indicator, &[Kind::Indicator], file, &mut ctx.diagnostics)?;
+    ctx.used.insert(indicator.node.as_str());
+    let info = ctx.indicators.get(indicator.node.as_str())?.clone();
+    if info.reporting_only {
+        let mut d = Diagnostic::new(
+            Code::ReportingOnlyIndicatorPaid,
+            file,
+            indicator.span,
+            format!("payment `{payment}` is measured on `{}`, which is marked `reporting only`", indicator.node),
+            "reporting only",
+        )
+        .with_help("remove `reporting only` from the indicator if payment depends on it, or measure the payment on another indicator");
+        if info.file == file {
+            d = d.with_label(
+                info.reporting_only_span.unwrap_or(info.name_span),
+                "marked reporting only here",
+            );
+        }
+        ctx.report(d);
+    }
+    Some(Measured {
+        name: indicator.node.as_str(),
+        unit: info.unit?,
+        polarity: info.polarity,
+    })
+}

@@ -1,0 +1,208 @@
+//! Linear scales, points scales and improvement: their direction, their values and triggers.
+
+use rust_decimal::Decimal;
+
+use super::{Measured, MostPerPeriod};
+use crate::check::settings::missing;
+use crate::check::Ctx;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model;
+use crate::source::FileId;
+use crate::syntax::ast::{self, ImprovementPays, Measure, PaymentSetting as S, Polarity, Spanned};
+use crate::units;
+
+/// `linear from A to B [paying X to Y]`.
+pub(super) fn linear_scale(
+    ctx: &mut Ctx,
+    file: FileId,
+    payment: &str,
+    linear: &ast::Linear,
+    measured: &Measured,
+) -> MostPerPeriod {
+    let scale = scale_direction(
+        ctx,
+        file,
+        payment,
+        linear.from,
+        linear.to,
+        measured,
+        "scale",
+    );
+    let (low, high) = match linear.paying {
+        Some((low, high)) => {
+            let l = ctx.share(low, "the share paid", file);
+            let h = ctx.share(high, "the share paid", file);
+            if let (Some(l), Some(h)) = (l, h) {
+                if h < l {
+                    ctx.report(
+                        Diagnostic::new(
+                            Code::PaymentFallsAsPerformanceImproves,
+                            file,
+                            high.span,
+                            format!(
+                                "the scale pays {} at its worst end and only {} at its best",
+                                units::format_percent(l),
+                                units::format_percent(h)
+                            ),
+                            "pays less for better performance",
+                        )
+                        .with_label(low.span, "paid for the worst performance")
+                        .with_help("the first share is paid at the worse threshold and the second at the better one: swap them"),
+                    );
+                }
+            }
+            (l, h)
+        }
+        None => (Some(Decimal::ZERO), Some(Decimal::ONE_HUNDRED)),
+    };
+    let resolved = match (scale, low, high) {
+        (Some((from, to)), Some(pay_from), Some(pay_to)) => Some(model::Mechanism::Linear {
+            from,
+            to,
+            pay_from,
+            pay_to,
+        }),
+        _ => None,
+    };
+    MostPerPeriod {
+        resolved,
+        share: low.zip(high).map(|(l, h)| l.max(h)),
+        amount: None,
+    }
+}
+
+/// The two thresholds of a scale must run from worse to better performance.
+pub(super) fn scale_direction(
+    ctx: &mut Ctx,
+    file: FileId,
+    payment: &str,
+    from: Spanned<Measure>,
+    to: Spanned<Measure>,
+    measured: &Measured,
+    what: &str,
+) -> Option<(Decimal, Decimal)> {
+    let f = ctx.value_of(from, measured.name, measured.unit, "the threshold", file);
+    let t = ctx.value_of(to, measured.name, measured.unit, "the threshold", file);
+    let (Some(f), Some(t), Some(polarity)) = (f, t, measured.polarity) else {
+        return None;
+    };
+    let currency = ctx.currency();
+    let wrong_way = match polarity {
+        Polarity::Higher => f >= t,
+        Polarity::Lower => f <= t,
+    };
+    if wrong_way {
+        let (better, order) = match polarity {
+            Polarity::Higher => ("higher", "the lower value first"),
+            Polarity::Lower => ("lower", "the higher (worse) value first"),
+        };
+        ctx.report(
+            Diagnostic::new(
+                Code::FloorAboveCeiling,
+                file,
+                from.span.cover(to.span),
+                format!(
+                    "the {what} of `{payment}` runs from {} to {}, but `{}` is better {better}",
+                    units::format_value(f, measured.unit, currency),
+                    units::format_value(t, measured.unit, currency),
+                    measured.name
+                ),
+                "the wrong way round",
+            )
+            .with_help(format!("a {what} runs from the value that earns nothing to the value that earns everything: write {order}")),
+        );
+        return None;
+    }
+    Some((f, t))
+}
+
+pub(super) fn improvement(
+    ctx: &mut Ctx,
+    file: FileId,
+    payment: &str,
+    settings: &[Spanned<S>],
+    against: &ast::Comparator,
+    measured: Option<&Measured>,
+) -> MostPerPeriod {
+    let change = settings.iter().find_map(|s| match &s.node {
+        S::Improvement { change, .. } => Some(*change),
+        _ => None,
+    });
+    if let (ast::Comparator::Baseline, Some(m)) = (against, measured) {
+        if ctx
+            .indicators
+            .get(m.name)
+            .is_some_and(|i| i.baseline.is_none())
+        {
+            let at = settings
+                .iter()
+                .find(|s| matches!(s.node, S::Improvement { .. }))
+                .map(|s| s.span)
+                .unwrap_or_default();
+            ctx.report(missing(
+                file,
+                at,
+                format!("payment `{payment}` improves against the baseline of `{}`, which has no `baseline`", m.name),
+                format!("add a line such as `baseline 82.7% in 2014/15` to indicator `{}`", m.name),
+            ));
+        }
+    }
+    let mut most = MostPerPeriod::default();
+    let (mut trigger_value, mut pooled_value, mut pays) = (None, None, None);
+    let mut complete = true;
+    for setting in settings {
+        match &setting.node {
+            S::Trigger(trigger) | S::PooledTrigger(trigger) => {
+                let value = match (change, measured, trigger.node) {
+                    (Some(ast::ChangeKind::Relative), _, Measure::Percent(v)) => Some(v),
+                    (Some(ast::ChangeKind::Relative), _, _) => {
+                        ctx.report(
+                            Diagnostic::new(
+                                Code::UnitMismatch,
+                                file,
+                                trigger.span,
+                                "a relative improvement is a percentage",
+                                "not a percentage",
+                            )
+                            .with_help("write the trigger as a percentage change, such as `10%`"),
+                        );
+                        None
+                    }
+                    (_, Some(m), _) => ctx.value_of(*trigger, m.name, m.unit, "the trigger", file),
+                    _ => None,
+                };
+                complete &= value.is_some();
+                if matches!(setting.node, S::Trigger(_)) {
+                    trigger_value = value;
+                } else {
+                    pooled_value = value;
+                }
+            }
+            S::Pays(ImprovementPays::Share(share)) => {
+                let value = ctx.share(*share, "the share paid", file);
+                pays = value.map(model::ImprovementPays::Share);
+                most = MostPerPeriod {
+                    share: value,
+                    amount: None,
+                    resolved: None,
+                };
+            }
+            S::Pays(ImprovementPays::PerPoint(money)) => {
+                pays = ctx
+                    .money(*money, file)
+                    .map(model::ImprovementPays::PerPoint);
+            }
+            _ => {}
+        }
+    }
+    if let (Some(change), Some(pays), true) = (change, pays, complete) {
+        most.resolved = Some(model::Mechanism::Improvement(model::Improvement {
+            change,
+            against_baseline: matches!(against, ast::Comparator::Baseline),
+            trigger: trigger_value,
+            pooled_trigger: pooled_value,
+            pays,
+        }));
+    }
+    most
+}
