@@ -671,7 +671,10 @@ fn payment(
             crate::units::duration_words(lag)
         ),
         Some((lag, LagFrom::PeriodEnd)) => {
-            format!("{} after the period ends", crate::units::duration_words(lag))
+            format!(
+                "{} after the period ends",
+                crate::units::duration_words(lag)
+            )
         }
         None => "when the data is available".to_string(),
     };
