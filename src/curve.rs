@@ -89,7 +89,9 @@ struct Model<'a> {
     contract: &'a Contract,
     payment: &'a Payment,
     indicator: &'a Indicator,
-    /// The pot of one whole period in contract year 1.
+    /// The contract year the curve is for: prices, pots and targets may change by year.
+    year: u32,
+    /// The pot of one whole period in that year.
     pot: Option<Decimal>,
 }
 
@@ -195,7 +197,7 @@ impl Model<'_> {
                 let position = scale_position(value, *from, *to);
                 Paid {
                     share: None,
-                    amount: Some(points * position * price),
+                    amount: Some(points * position * price.at(self.year)),
                     band: Some(scale_words(value, *from, *to).to_string()),
                 }
             }
@@ -364,6 +366,7 @@ pub fn curve(contract: &Contract, payment: &str, step: Option<Decimal>) -> Resul
         contract,
         payment: found,
         indicator,
+        year: 1,
         pot: found
             .pot_per_year
             .as_ref()
@@ -721,7 +724,7 @@ mod tests {
         else {
             panic!("points")
         };
-        assert_eq!(p.amount, Some(c.rounding.apply(d("16") * price)));
+        assert_eq!(p.amount, Some(c.rounding.apply(d("16") * price.at(1))));
         assert_eq!(at(&curve, "40").amount, Some(d("0.00")));
         assert_eq!(curve.baseline.as_deref(), Some("61"));
         assert_eq!(curve.target.as_deref(), Some("70"));

@@ -532,13 +532,14 @@ impl Differ {
             Some(o.assessed.clone()),
             Some(n.assessed.clone()),
         );
-        self.push(
-            p,
-            name,
-            "weight",
-            o.weight.as_deref().map(pct),
-            n.weight.as_deref().map(pct),
-        );
+        let weight = |w: &PaymentSpec| {
+            w.weight_as_written
+                .clone()
+                .or_else(|| w.weight.as_deref().map(pct))
+        };
+        self.push(p, name, "weight", weight(o), weight(n));
+        let capped = |w: &PaymentSpec| w.not_capped.then(|| "not capped".to_string());
+        self.push(p, name, "cap", capped(o), capped(n));
         // Pots per contract year.
         let pot = |pots: &Option<Vec<crate::emit::spec::YearMoney>>, year: u32| {
             pots.as_ref()
@@ -668,7 +669,11 @@ impl Differ {
                 c("points", Some(num(op)), Some(num(np)));
                 c("points from", Some(ov(of)), Some(nv(nf)));
                 c("points to", Some(ov(ot)), Some(nv(nt)));
-                c("price per point", Some(om(opp)), Some(nm(npp)));
+                c(
+                    "price per point",
+                    Some(by_year(opp, &om)),
+                    Some(by_year(npp, &nm)),
+                );
                 let adj = |a: &[String]| (!a.is_empty()).then(|| a.join(", "));
                 c("adjusted by", adj(oa), adj(na));
             }
@@ -733,8 +738,8 @@ impl Differ {
                 c("cohort", oco.clone(), nco.clone());
                 c(
                     "attachment fee",
-                    of.as_deref().map(om),
-                    nf.as_deref().map(nm),
+                    of.as_deref().map(|f| by_year(f, &om)),
+                    nf.as_deref().map(|f| by_year(f, &nm)),
                 );
                 let crit = |a: &[String]| (!a.is_empty()).then(|| a.join("; "));
                 c("eligibility criteria", crit(ocr), crit(ncr));
@@ -744,7 +749,7 @@ impl Differ {
                     let y = no.iter().find(|o| o.name == oname);
                     let price = |o: &crate::emit::spec::RateOutcomeSpec,
                                  m: &dyn Fn(&str) -> String| {
-                        let mut text = format!("pays {}", m(&o.price));
+                        let mut text = format!("pays {}", by_year(&o.price, m));
                         if let Some(within) = &o.within {
                             text.push_str(&format!(" within {within} of start"));
                         }
@@ -993,4 +998,28 @@ fn names<T>(old: &[T], new: &[T], name: impl Fn(&T) -> &String) -> Vec<String> {
         }
     }
     out
+}
+/// An amount that may change by contract year, in words: `£187.74`, or
+/// `£187.74 in year 1, £194.83 in years 2 to 3`.
+fn by_year(list: &[crate::emit::spec::YearMoney], money: &dyn Fn(&str) -> String) -> String {
+    let mut runs: Vec<(u32, u32, &str)> = Vec::new();
+    for y in list {
+        match runs.last_mut() {
+            Some((_, last, amount)) if *amount == y.amount => *last = y.contract_year,
+            _ => runs.push((y.contract_year, y.contract_year, &y.amount)),
+        }
+    }
+    if let [(_, _, amount)] = runs.as_slice() {
+        return money(amount);
+    }
+    runs.iter()
+        .map(|(first, last, amount)| {
+            if first == last {
+                format!("{} in year {first}", money(amount))
+            } else {
+                format!("{} in years {first} to {last}", money(amount))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

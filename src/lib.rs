@@ -20,6 +20,7 @@ pub mod model;
 pub mod render;
 pub mod simulate;
 pub mod source;
+pub mod split;
 pub mod syntax;
 pub mod testing;
 pub mod units;

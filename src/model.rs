@@ -47,6 +47,29 @@ pub struct Contract {
     pub gateways: Vec<Gateway>,
 }
 
+/// An amount for each contract year, year 1 first: a price or fee that may change by year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ByYear(pub Vec<Decimal>);
+
+impl ByYear {
+    /// The amount in contract year `year` (1 for the first); the last year's for a later one.
+    pub fn at(&self, year: u32) -> Decimal {
+        let index = (year.max(1) as usize - 1).min(self.0.len().saturating_sub(1));
+        self.0.get(index).copied().unwrap_or_default()
+    }
+
+    /// The amount when it is the same in every year.
+    pub fn same_every_year(&self) -> Option<Decimal> {
+        let first = *self.0.first()?;
+        self.0.iter().all(|v| *v == first).then_some(first)
+    }
+
+    /// The largest amount of any year.
+    pub fn most(&self) -> Decimal {
+        self.0.iter().copied().max().unwrap_or_default()
+    }
+}
+
 /// How money is rounded: per payment line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rounding {
@@ -70,6 +93,14 @@ impl Rounding {
             RoundingUnit::Major => 0,
         };
         self.round_to_places(amount, places)
+    }
+
+    /// The smallest amount of money lines are rounded to: 0.01 for pennies, 1 for pounds.
+    pub fn unit(self) -> Decimal {
+        match self.unit {
+            RoundingUnit::Minor => Decimal::new(1, 2),
+            RoundingUnit::Major => Decimal::ONE,
+        }
     }
 
     /// Rounds to `places` decimal places with the contract's rounding mode (used for factors too).
@@ -116,8 +147,9 @@ pub struct About {
     pub flags: Vec<(String, Option<String>)>,
     /// The `description` of each payment, gateway, deduction and domain, by name.
     pub descriptions: BTreeMap<String, String>,
-    /// Each weighted payment's weight, in percent, by name.
-    pub weights: BTreeMap<String, Decimal>,
+    /// Each weighted payment's share of the money at risk, in percent (to 28 digits for a
+    /// fraction such as `1/7`), and its weight as written (`25%`, `1/7`, `equal`), by name.
+    pub weights: BTreeMap<String, (Decimal, String)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -190,6 +222,8 @@ pub struct Payment {
     pub pot_per_year: Option<Vec<Decimal>>,
     pub mechanism: Mechanism,
     pub caps: Vec<(LimitScope, Decimal)>,
+    /// `not capped`: the contract says the payment has no overall cap on purpose.
+    pub not_capped: bool,
     pub floors: Vec<(LimitScope, Decimal)>,
     pub lag: Option<(Duration, LagFrom)>,
     /// A share of the pot paid in advance at this frequency, reconciled at year end.
@@ -197,31 +231,22 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// The pot of each assessment period with its contract year: the year's pot divided among
-    /// its periods, pro-rated by days for a part period (left out when part periods are excluded).
+    /// Every assessment period of the payment with its pot (zero without one), in order: the
+    /// payment's yearly pots spread over its periods by [`spread_by_year`], leaving out part
+    /// periods when the contract excludes them.
     pub fn period_pots(
         &self,
         calendar: &Calendar,
+        rounding: Rounding,
         exclude_part_periods: bool,
-    ) -> Vec<(crate::calendar::Period, u32, Decimal)> {
-        let per_year = Decimal::from(12 / crate::calendar::frequency_months(self.frequency));
-        calendar
-            .periods_with_length(self.frequency)
-            .into_iter()
-            .filter(|(period, whole_days)| !(exclude_part_periods && period.days() < *whole_days))
-            .map(|(period, whole_days)| {
-                let year = calendar.contract_year_of(period.end);
-                let pot = self
-                    .pot_per_year
-                    .as_ref()
-                    .and_then(|pots| pots.get(year as usize - 1))
-                    .map(|pot| {
-                        *pot / per_year * Decimal::from(period.days()) / Decimal::from(whole_days)
-                    })
-                    .unwrap_or_default();
-                (period, year, pot)
-            })
-            .collect()
+    ) -> Vec<PeriodPot> {
+        let no_pot = vec![Decimal::ZERO];
+        let yearly = self.pot_per_year.as_deref().unwrap_or(&no_pot);
+        let mut pots = spread_by_year(calendar, self.frequency, yearly, rounding);
+        if exclude_part_periods {
+            pots.retain(|p| !p.is_part());
+        }
+        pots
     }
 
     /// The largest possible payment in each contract year, year 1 first: the best result in
@@ -234,6 +259,10 @@ impl Payment {
         rounding: Rounding,
         exclude_part_periods: bool,
     ) -> Vec<Option<Decimal>> {
+        let price_in = |year: u32| match &self.mechanism {
+            Mechanism::Points { price, .. } => price.at(year),
+            _ => Decimal::ZERO,
+        };
         // A stand-in for "no limit" that caps can still cut down.
         let unbounded = Decimal::from(i64::MAX);
         let (share, amount) = match &self.mechanism {
@@ -264,12 +293,20 @@ impl Payment {
                 price,
                 factors,
                 ..
-            } if factors.is_empty() => (Decimal::ZERO, *points * *price),
+            } if factors.is_empty() => (Decimal::ZERO, *points * price.most()),
             _ => (Decimal::ZERO, unbounded),
         };
         let mut totals = crate::limits::CapTotals::default();
         let mut by_year = vec![Decimal::ZERO; calendar.contract_years() as usize];
-        for (period, year, pot) in self.period_pots(calendar, exclude_part_periods) {
+        for PeriodPot {
+            period, year, pot, ..
+        } in self.period_pots(calendar, rounding, exclude_part_periods)
+        {
+            // A points payment's best result is all its points at that year's price.
+            let amount = match &self.mechanism {
+                Mechanism::Points { points, .. } if amount < unbounded => *points * price_in(year),
+                _ => amount,
+            };
             let best = (pot * share / Decimal::ONE_HUNDRED).max(amount);
             let best = if best >= unbounded {
                 best
@@ -288,10 +325,90 @@ impl Payment {
                 *total += capped;
             }
         }
+        // A rate card's pot is its yearly budget: it never pays more in a year.
+        if let (Mechanism::RateCard(_), Some(pots)) = (&self.mechanism, &self.pot_per_year) {
+            for (year, total) in by_year.iter_mut().enumerate() {
+                if let Some(budget) = pots.get(year).or(pots.last()) {
+                    *total = (*total).min(*budget);
+                }
+            }
+        }
         by_year
             .into_iter()
             .map(|total| (total < unbounded).then_some(total))
             .collect()
+    }
+}
+
+/// Spreads an amount per contract year (year 1 first; the last stands for any later year) over
+/// the periods of `frequency`. A year's amount is divided among the periods that end in it in
+/// whole pennies (or pounds) that add up to it exactly ([`crate::split`]); a part period at
+/// either end of the term has its share pro-rated by days, and the year's amount with it.
+pub fn spread_by_year(
+    calendar: &Calendar,
+    frequency: crate::syntax::ast::Frequency,
+    yearly: &[Decimal],
+    rounding: Rounding,
+) -> Vec<PeriodPot> {
+    let per_year = Decimal::from(12 / crate::calendar::frequency_months(frequency));
+    let periods = calendar.periods_with_length(frequency);
+    let mut spread = Vec::with_capacity(periods.len());
+    let mut index = 0;
+    while index < periods.len() {
+        let year = calendar.contract_year_of(periods[index].0.end);
+        let count = periods[index..]
+            .iter()
+            .take_while(|(p, _)| calendar.contract_year_of(p.end) == year)
+            .count()
+            .max(1);
+        let group = &periods[index..index + count];
+        let weights: Vec<Decimal> = group
+            .iter()
+            .map(|(p, whole)| Decimal::from(p.days()) / Decimal::from((*whole).max(1)))
+            .collect();
+        let amount_year = yearly
+            .get(year as usize - 1)
+            .or(yearly.last())
+            .copied()
+            .unwrap_or_default();
+        let covered: Decimal = weights.iter().copied().sum();
+        let total = if covered == per_year {
+            amount_year
+        } else {
+            rounding.apply(amount_year * covered / per_year)
+        };
+        let parts = crate::split::split(total, &weights, rounding.unit());
+        for ((period, whole_days), pot) in group.iter().zip(parts) {
+            spread.push(PeriodPot {
+                period: period.clone(),
+                whole_days: *whole_days,
+                year,
+                pot,
+                pot_year: amount_year,
+            });
+        }
+        index += count;
+    }
+    spread
+}
+
+/// One assessment period of a payment and its share of the contract year's pot.
+#[derive(Clone, Debug)]
+pub struct PeriodPot {
+    pub period: crate::calendar::Period,
+    /// The days the period has when the term does not cut it short.
+    pub whole_days: i64,
+    pub year: u32,
+    /// The period's pot: zero for a payment without one.
+    pub pot: Decimal,
+    /// The pot of the whole contract year it belongs to.
+    pub pot_year: Decimal,
+}
+
+impl PeriodPot {
+    /// Whether the term cuts the period short.
+    pub fn is_part(&self) -> bool {
+        self.period.days() < self.whole_days
     }
 }
 
@@ -308,7 +425,8 @@ pub enum Mechanism {
         points: Decimal,
         from: Decimal,
         to: Decimal,
-        price: Decimal,
+        /// The price of a point in each contract year.
+        price: ByYear,
         factors: Vec<String>,
     },
     Improvement(Improvement),
@@ -420,7 +538,8 @@ pub enum ImprovementPays {
 #[derive(Clone, Debug, Default)]
 pub struct RateCard {
     pub cohort: Option<String>,
-    pub attachment_fee: Option<Decimal>,
+    /// The fee paid when a participant starts, in each contract year (by the year of the start).
+    pub attachment_fee: Option<ByYear>,
     pub outcomes: Vec<RateOutcome>,
     pub criteria: Vec<String>,
 }
@@ -429,7 +548,8 @@ pub struct RateCard {
 pub struct RateOutcome {
     pub name: String,
     pub title: Option<String>,
-    pub price: Decimal,
+    /// The fee in each contract year (by the year the outcome is achieved).
+    pub price: ByYear,
     pub within: Option<Duration>,
     pub all_of: Vec<String>,
 }

@@ -96,3 +96,62 @@ fn language_reference_examples_parse() {
         "expected the reference to be full of examples, found {examples}"
     );
 }
+
+/// The reference of every code tells the truth: for a code found by `obc check` (not a data
+/// code), its **Example** reports that code and its **How to fix** does not.
+#[test]
+fn diagnostics_reference_examples_show_their_code() {
+    let reference = include_str!("../docs/diagnostics.md");
+    let check_text = |code: &str| -> Vec<String> {
+        let mut sources = Sources::new();
+        let workspace =
+            obc::load::load_text(Path::new("example.obc"), code.to_string(), &mut sources);
+        obc::check::check(&workspace, &sources)
+            .iter()
+            .map(|d| d.code.code().to_string())
+            .collect()
+    };
+    let mut shown = 0;
+    let mut wrong = Vec::new();
+    for section in reference.split("\n## ").skip(1) {
+        let Some((code, _)) = section.split_once(':') else {
+            continue;
+        };
+        // Data codes are found when data is read, and file codes need other files: their
+        // examples need files beside them.
+        if code.starts_with("E08")
+            || code.starts_with("W08")
+            || ["E0004", "E0005", "E0006"].contains(&code)
+        {
+            continue;
+        }
+        let obc_blocks = |part: &str| -> Vec<String> {
+            part.split("```obc")
+                .skip(1)
+                .map(|b| b.split("```").next().unwrap_or_default().to_string())
+                .collect()
+        };
+        let (example, fix) = match section.split_once("**How to fix**") {
+            Some((example, fix)) => (obc_blocks(example), obc_blocks(fix)),
+            None => (obc_blocks(section), Vec::new()),
+        };
+        for block in &example {
+            let found = check_text(block);
+            if !found.iter().any(|c| c == code) {
+                wrong.push(format!("{code}: its example reports {found:?}\n{block}"));
+            }
+            shown += 1;
+        }
+        for block in &fix {
+            let found = check_text(block);
+            if found.iter().any(|c| c == code) {
+                wrong.push(format!("{code}: its fix still reports it\n{block}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+    assert!(
+        shown > 30,
+        "expected examples for most codes, found {shown}"
+    );
+}

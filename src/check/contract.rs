@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{
     self, BandSide, Block, ContractSetting as S, CurrencyCode, PopulationSetting, RiskKind,
-    TermEnd, ValueBasis, YearPhase,
+    TermEnd, ValueBasis,
 };
 use crate::units;
 
@@ -358,19 +358,7 @@ fn at_risk(
     };
     let mut by_year = Vec::new();
     for year in 1..=calendar.contract_years() {
-        let exact = resolved
-            .iter()
-            .find(|(p, _)| *p == Some(YearPhase::In(year)));
-        let from = resolved
-            .iter()
-            .filter_map(|(p, a)| match p {
-                Some(YearPhase::From(k)) if *k <= year => Some((*k, a)),
-                _ => None,
-            })
-            .max_by_key(|(k, _)| *k)
-            .map(|(_, a)| a);
-        let plain = resolved.iter().find(|(p, _)| p.is_none()).map(|(_, a)| a);
-        let Some(step) = exact.map(|(_, a)| a).or(from).or(plain) else {
+        let Some(step) = super::step_for_year(&resolved, year) else {
             ctx.report(missing(
                 file,
                 span,
@@ -409,7 +397,8 @@ fn at_risk(
             }
             amount
         };
-        by_year.push(money);
+        // Money is whole pennies (or pounds): the share at risk is rounded like every amount.
+        by_year.push(header.rounding.apply(money));
     }
     by_year
 }

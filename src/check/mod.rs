@@ -52,6 +52,7 @@ pub fn analyse(workspace: &Workspace, sources: &Sources) -> Analysis {
         payments: Vec::new(),
         gateways: Vec::new(),
         deductions: Vec::new(),
+        weights: Default::default(),
     };
     ctx.header = contract::check(&mut ctx, workspace.root);
     indicators::check(&mut ctx);
@@ -174,14 +175,8 @@ fn describe(ctx: &Ctx) -> model::About {
                 }
                 Block::Payment(p) => {
                     for setting in &p.settings {
-                        match &setting.node {
-                            ast::PaymentSetting::Description(d) => {
-                                about.descriptions.insert(p.name.node.clone(), d.clone());
-                            }
-                            ast::PaymentSetting::Weight(w) => {
-                                about.weights.insert(p.name.node.clone(), w.node);
-                            }
-                            _ => {}
+                        if let ast::PaymentSetting::Description(d) = &setting.node {
+                            about.descriptions.insert(p.name.node.clone(), d.clone());
                         }
                     }
                 }
@@ -214,7 +209,8 @@ fn describe(ctx: &Ctx) -> model::About {
 
 /// Assembles the resolved contract from what the passes established.
 fn resolve(ctx: Ctx) -> Option<model::Contract> {
-    let about = describe(&ctx);
+    let mut about = describe(&ctx);
+    about.weights = ctx.weights.clone();
     let header = ctx.header?;
     let indicators = ctx
         .indicators
@@ -339,6 +335,8 @@ pub(crate) struct Ctx<'a> {
     pub payments: Vec<model::Payment>,
     pub gateways: Vec<model::Gateway>,
     pub deductions: Vec<model::Deduction>,
+    /// Each weighted payment's share of the money at risk, in percent, and its weight as written.
+    pub weights: std::collections::BTreeMap<String, (Decimal, String)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -520,6 +518,88 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A value that may change by contract year, one value per contract year (year 1 first).
+    /// Reports steps for years outside the term, a year given twice, and years no step covers;
+    /// `value` reads each step's value (reporting its own problems). `None` on any problem.
+    pub fn phased<T: Copy>(
+        &mut self,
+        steps: &[ast::Step<T>],
+        file: FileId,
+        what: &str,
+        mut value: impl FnMut(&mut Self, Spanned<T>) -> Option<Decimal>,
+    ) -> Option<Vec<Decimal>> {
+        let mut resolved = Vec::new();
+        let mut complete = true;
+        for (index, step) in steps.iter().enumerate() {
+            if let Some(phase) = step.phase {
+                self.year_phase(phase, file);
+                if let Some(earlier) = steps[..index]
+                    .iter()
+                    .find(|s| s.phase.map(|p| p.node) == Some(phase.node))
+                {
+                    let year = match phase.node {
+                        ast::YearPhase::In(y) | ast::YearPhase::From(y) => y,
+                    };
+                    let mut d = Diagnostic::new(
+                        Code::DuplicateSetting,
+                        file,
+                        phase.span,
+                        format!("{what} gives contract year {year} twice"),
+                        "given again",
+                    )
+                    .with_help("keep one step for each contract year");
+                    if let Some(first) = earlier.phase {
+                        d = d.with_label(first.span, "first given here");
+                    }
+                    self.report(d);
+                    complete = false;
+                }
+            }
+            match value(self, step.value) {
+                Some(v) => resolved.push((step.phase.map(|p| p.node), v)),
+                None => complete = false,
+            }
+        }
+        let calendar = self.calendar()?;
+        if !complete {
+            return None;
+        }
+        let span = steps
+            .first()
+            .map(|s| s.value.span)
+            .unwrap_or_default()
+            .cover(
+                steps
+                    .last()
+                    .map(|s| s.phase.map_or(s.value.span, |p| p.span))
+                    .unwrap_or_default(),
+            );
+        let mut by_year = Vec::new();
+        for year in 1..=calendar.contract_years() {
+            let Some(v) = step_for_year(&resolved, year) else {
+                let example = steps
+                    .first()
+                    .map(|s| self.text(file, s.value.span))
+                    .unwrap_or_default();
+                self.report(
+                    Diagnostic::new(
+                        Code::MissingSetting,
+                        file,
+                        span,
+                        format!("{what} does not say what applies in contract year {year}"),
+                        format!("no step for year {year}"),
+                    )
+                    .with_help(format!(
+                        "add a step for year {year}, such as `{example} in year {year}`, or make the first step `from year {year}`"
+                    )),
+                );
+                return None;
+            };
+            by_year.push(*v);
+        }
+        Some(by_year)
+    }
+
     /// Checks that `in year N` / `from year N` names a year of the term.
     pub fn year_phase(&mut self, phase: Spanned<ast::YearPhase>, file: FileId) {
         let Some(calendar) = self.calendar() else {
@@ -531,6 +611,25 @@ impl<'a> Ctx<'a> {
             self.report(year_beyond_term(phase.span, year, years, file));
         }
     }
+}
+
+/// The step of a value that changes by contract year which applies in `year`: the one written
+/// `in year N` for that year, else the latest `from year K` at or before it, else one written
+/// without a year.
+pub(crate) fn step_for_year<T>(steps: &[(Option<ast::YearPhase>, T)], year: u32) -> Option<&T> {
+    let exact = steps
+        .iter()
+        .find(|(p, _)| *p == Some(ast::YearPhase::In(year)));
+    let from = steps
+        .iter()
+        .filter_map(|(p, v)| match p {
+            Some(ast::YearPhase::From(k)) if *k <= year => Some((*k, v)),
+            _ => None,
+        })
+        .max_by_key(|(k, _)| *k)
+        .map(|(_, v)| v);
+    let plain = steps.iter().find(|(p, _)| p.is_none()).map(|(_, v)| v);
+    exact.map(|(_, v)| v).or(from).or(plain)
 }
 
 fn year_beyond_term(span: Span, year: u32, years: u32, file: FileId) -> Diagnostic {

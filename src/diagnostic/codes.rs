@@ -70,6 +70,7 @@ codes! {
     DuplicateContract = "E0107", "duplicate-contract", Error, "more than one contract block";
     ConflictingMechanisms = "E0108", "conflicting-mechanisms", Error, "a payment has more than one way of working out the amount";
     MisplacedSetting = "E0109", "misplaced-setting", Error, "a setting does not apply to this kind of payment";
+    ConflictingSettings = "E0110", "conflicting-settings", Error, "two settings of a block contradict each other";
 
     PercentOutOfRange = "E0201", "percent-out-of-range", Error, "a percentage is below 0% or above 100%";
     WrongCurrency = "E0202", "wrong-currency", Error, "an amount is in a currency other than the contract's";
@@ -93,6 +94,7 @@ codes! {
     UnreachableMoney = "W0503", "unreachable-money", Warning, "part of the money at risk can never be earned";
     AtRiskExceedsValue = "E0504", "at-risk-exceeds-value", Error, "more money is at risk than the contract is worth";
     UncappedRateCard = "W0505", "uncapped-rate-card", Warning, "a rate card has no yearly or overall cap";
+    RateCardOverBudget = "W0506", "rate-card-over-budget", Warning, "a rate card can earn more in a year than its yearly budget pays";
 
     TermEndsBeforeStart = "E0601", "term-ends-before-start", Error, "the contract term ends before it starts";
     AssessedMoreOftenThanReported = "E0602", "assessed-more-often-than-reported", Error, "a payment is assessed more often than its data arrives";

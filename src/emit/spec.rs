@@ -177,7 +177,7 @@ pub struct UnitSpec {
     pub max: Option<Dec>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct YearMoney {
     pub contract_year: u32,
     pub start: Day,
@@ -190,13 +190,20 @@ pub struct PaymentSpec {
     pub name: String,
     pub title: Option<String>,
     pub description: Option<String>,
-    /// The payment's share of the money at risk, in percent; null for a payment with its own pot.
+    /// The payment's share of the money at risk, in percent (to 28 digits for a fraction such
+    /// as `1/7`); null for a payment with its own pot.
     pub weight: Option<Dec>,
+    /// The weight as written: `25%`, `1/7` or `equal` (an equal share of what the other
+    /// weights leave); null for a payment with its own pot.
+    pub weight_as_written: Option<String>,
     /// The indicator it is measured on; null for a rate card.
     pub indicator: Option<String>,
     pub assessed: String,
-    /// The money the payment draws on in each contract year; null when it has no pot.
+    /// The money the payment draws on in each contract year; null when it has no pot. For a
+    /// rate card it is a yearly budget: the most it pays in a contract year.
     pub pot_per_year: Option<Vec<YearMoney>>,
+    /// Whether the contract says the payment has no overall cap on purpose (`not capped`).
+    pub not_capped: bool,
     pub mechanism: MechanismSpec,
     pub caps: Vec<LimitSpec>,
     pub floors: Vec<LimitSpec>,
@@ -253,7 +260,8 @@ pub enum MechanismSpec {
         points: Dec,
         from: Dec,
         to: Dec,
-        price_per_point: Dec,
+        /// The price of a point in each contract year.
+        price_per_point: Vec<YearMoney>,
         adjusted_by: Vec<String>,
     },
     Improvement {
@@ -269,7 +277,8 @@ pub enum MechanismSpec {
     },
     RateCard {
         cohort: Option<String>,
-        attachment_fee: Option<Dec>,
+        /// The fee for each participant who starts, in each contract year (by the year of the start).
+        attachment_fee: Option<Vec<YearMoney>>,
         criteria: Vec<String>,
         outcomes: Vec<RateOutcomeSpec>,
     },
@@ -300,7 +309,8 @@ pub struct BoundSpec {
 pub struct RateOutcomeSpec {
     pub name: String,
     pub title: Option<String>,
-    pub price: Dec,
+    /// The fee in each contract year (by the year the outcome is achieved).
+    pub price: Vec<YearMoney>,
     pub within: Option<String>,
     pub all_of: Vec<String>,
 }
@@ -391,6 +401,20 @@ fn unit(unit: Unit) -> UnitSpec {
 }
 
 /// The contract years of the term, with their first and last days.
+/// An amount for each contract year, with the year's dates.
+fn year_money(calendar: &Calendar, amounts: &[Decimal]) -> Vec<YearMoney> {
+    years(calendar)
+        .into_iter()
+        .zip(amounts)
+        .map(|((year, start, end), amount)| YearMoney {
+            contract_year: year,
+            start: day(start),
+            end: day(end),
+            amount: money(*amount),
+        })
+        .collect()
+}
+
 fn years(calendar: &Calendar) -> Vec<(u32, Date, Date)> {
     (1..=calendar.contract_years())
         .filter_map(|year| {
@@ -626,45 +650,25 @@ fn payment(
         .as_ref()
         .and_then(|i| contract.indicators.get(i))
         .and_then(|i| i.data_lag);
-    let per_year = Decimal::from(12 / calendar::frequency_months(p.frequency));
-    let periods = calendar
-        .periods_with_length(p.frequency)
+    let periods = p
+        .period_pots(&calendar, contract.rounding, false)
         .into_iter()
-        .map(|(period, whole_days)| {
-            let year = calendar.contract_year_of(period.end);
-            let pot = p
-                .pot_per_year
-                .as_ref()
-                .and_then(|pots| pots.get(year as usize - 1))
-                .map(|pot| {
-                    money(
-                        *pot / per_year * Decimal::from(period.days()) / Decimal::from(whole_days),
-                    )
-                });
-            let (due, _) = crate::eval::due_date(contract, period.end, data_lag, p.lag);
+        .map(|pot| {
+            let (due, _) = crate::eval::due_date(contract, pot.period.end, data_lag, p.lag);
             PeriodSpec {
-                label: period.label.clone(),
-                start: day(period.start),
-                end: day(period.end),
-                contract_year: year,
-                pot,
+                label: pot.period.label.clone(),
+                start: day(pot.period.start),
+                end: day(pot.period.end),
+                contract_year: pot.year,
+                pot: p.pot_per_year.as_ref().map(|_| money(pot.pot)),
                 due: day(due),
             }
         })
         .collect();
-    let year_list = years(&calendar);
-    let pot_per_year = p.pot_per_year.as_ref().map(|pots| {
-        year_list
-            .iter()
-            .zip(pots)
-            .map(|((year, start, end), amount)| YearMoney {
-                contract_year: *year,
-                start: day(*start),
-                end: day(*end),
-                amount: money(*amount),
-            })
-            .collect()
-    });
+    let pot_per_year = p
+        .pot_per_year
+        .as_ref()
+        .map(|pots| year_money(&calendar, pots));
     let paid = match p.lag {
         Some((lag, LagFrom::Data)) => format!(
             "{} after the data is available",
@@ -682,10 +686,12 @@ fn payment(
         name: p.name.clone(),
         title: p.title.clone(),
         description: contract.about.descriptions.get(&p.name).cloned(),
-        weight: contract.about.weights.get(&p.name).map(|w| dec(*w)),
+        weight: contract.about.weights.get(&p.name).map(|(w, _)| dec(*w)),
+        weight_as_written: contract.about.weights.get(&p.name).map(|(_, w)| w.clone()),
         indicator: p.indicator.clone(),
         assessed: frequency_words(p.frequency),
         pot_per_year,
+        not_capped: p.not_capped,
         mechanism: mechanism(contract, p),
         caps: limits(&p.caps),
         floors: limits(&p.floors),
@@ -744,7 +750,7 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
             points: dec(*points),
             from: dec(*from),
             to: dec(*to),
-            price_per_point: money(*price),
+            price_per_point: year_money(&contract.calendar, &price.0),
             adjusted_by: factors.clone(),
         },
         Mechanism::Improvement(i) => MechanismSpec::Improvement {
@@ -775,7 +781,10 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
             let _ = contract;
             MechanismSpec::RateCard {
                 cohort: card.cohort.clone(),
-                attachment_fee: card.attachment_fee.map(money),
+                attachment_fee: card
+                    .attachment_fee
+                    .as_ref()
+                    .map(|f| year_money(&contract.calendar, &f.0)),
                 criteria: card.criteria.clone(),
                 outcomes: card
                     .outcomes
@@ -783,7 +792,7 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
                     .map(|o| RateOutcomeSpec {
                         name: o.name.clone(),
                         title: o.title.clone(),
-                        price: money(o.price),
+                        price: year_money(&contract.calendar, &o.price.0),
                         within: o.within.map(crate::units::duration_words),
                         all_of: o.all_of.clone(),
                     })

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::measure::{self, GatewayOutcome, Measured};
-use super::{apply_caps, due_date, period_pot, round, CapTotals, Line, LineKind, Run, Status};
+use super::{apply_caps, due_date, pot_words, round, CapTotals, Line, LineKind, Run, Status};
 use crate::calendar::{self, Period};
 use crate::intervals::Bound;
 use crate::model::{
@@ -35,20 +35,21 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
     };
     let calendar = run.calendar();
     let mut totals = CapTotals::default();
-    let periods = calendar.periods_with_length(payment.frequency);
+    let periods = payment.period_pots(&calendar, run.contract.rounding, false);
     // Each period's improvement, for a pooled trigger over the periods so far.
     let improvements: Vec<Option<Decimal>> = match &payment.mechanism {
         Mechanism::Improvement(improvement) => periods
             .iter()
-            .map(|(period, _)| {
-                let measured = measure::lookup(run, &indicator.name, period)?;
+            .map(|pot| {
+                let measured = measure::lookup(run, &indicator.name, &pot.period)?;
                 improvement_of(run, &indicator, improvement, &measured).map(|(change, _)| change)
             })
             .collect(),
         _ => Vec::new(),
     };
     let mut earned_by_year: std::collections::BTreeMap<u32, Decimal> = Default::default();
-    for (index, (period, whole_days)) in periods.iter().enumerate() {
+    for (index, period_pot) in periods.iter().enumerate() {
+        let (period, whole_days) = (&period_pot.period, &period_pot.whole_days);
         let so_far: Vec<Decimal> = improvements
             .iter()
             .take(index + 1)
@@ -134,15 +135,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 steps: vec![reason],
                 missing: None,
             },
-            None => work(
-                run,
-                payment,
-                &indicator,
-                period,
-                *whole_days,
-                &measured,
-                pooled,
-            ),
+            None => work(run, payment, &indicator, period_pot, &measured, pooled),
         };
         if let Some(what) = &worked.missing {
             run.missing_data(
@@ -224,8 +217,7 @@ fn work(
     run: &Run,
     payment: &Payment,
     indicator: &Indicator,
-    period: &Period,
-    whole_days: i64,
+    period_pot: &crate::model::PeriodPot,
     measured: &Measured,
     pooled: Option<Decimal>,
 ) -> Worked {
@@ -237,8 +229,9 @@ fn work(
         unit,
         currency,
     );
-    let pot = period_pot(run, payment, period, whole_days);
-    let pot_amount = pot.as_ref().map(|(p, _)| *p).unwrap_or_default();
+    let period = &period_pot.period;
+    let pot = pot_words(run, payment, period_pot).map(|words| (period_pot.pot, words));
+    let pot_amount = period_pot.pot;
     let mut steps: Vec<String> = pot.iter().map(|(_, words)| words.clone()).collect();
     let of_pot =
         |share: Decimal, steps: &mut Vec<String>| {
@@ -377,13 +370,15 @@ fn work(
                 format_value(*from, unit, currency),
                 format_value(*to, unit, currency)
             ));
+            let year = run.calendar().contract_year_of(period.end);
+            let price = price.at(year);
             let mut amount = earned * price;
             steps.push(format!(
                 "{} points at {} a point is {}",
                 earned
                     .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
                     .normalize(),
-                run.money(*price),
+                run.money(price),
                 run.money(amount)
             ));
             for factor in factors {
@@ -712,25 +707,42 @@ fn advances(
     let Some(pots) = payment.pot_per_year.clone() else {
         return;
     };
+    // Each year's advance is a share of its pot, paid in instalments that add up to it exactly.
+    let yearly: Vec<Decimal> = pots
+        .iter()
+        .map(|pot| {
+            run.contract
+                .rounding
+                .apply(*pot * share / Decimal::ONE_HUNDRED)
+        })
+        .collect();
+    let per_year = 12 / calendar::frequency_months(frequency);
     let mut advanced: std::collections::BTreeMap<u32, Decimal> = Default::default();
-    for (period, _) in calendar.periods_with_length(frequency) {
-        let year = calendar.contract_year_of(period.end);
-        let Some(pot_year) = pots.get(year as usize - 1).copied() else {
-            continue;
-        };
-        let per_year = Decimal::from(12 / calendar::frequency_months(frequency));
+    for instalment in
+        crate::model::spread_by_year(&calendar, frequency, &yearly, run.contract.rounding)
+    {
+        let (period, year, amount) = (&instalment.period, instalment.year, instalment.pot);
+        let pot_year = pots
+            .get(year as usize - 1)
+            .or(pots.last())
+            .copied()
+            .unwrap_or_default();
         let mut steps = vec![format!(
-            "an advance of {} of the year's pot of {}, paid in {} instalments: {}",
+            "an advance of {} of the year's pot of {} is {}, paid in {per_year} instalments in whole pennies that add up to it: {} for {}",
             format_percent(share),
             run.money(pot_year),
-            per_year,
-            run.money(pot_year * share / Decimal::ONE_HUNDRED / per_year)
+            run.money(instalment.pot_year),
+            run.money(amount),
+            period.label
         )];
-        let amount = round(
-            run,
-            pot_year * share / Decimal::ONE_HUNDRED / per_year,
-            &mut steps,
-        );
+        if instalment.is_part() {
+            steps.push(format!(
+                "{} covers {} of its {} days, so its instalment is pro-rated",
+                period.label,
+                period.days(),
+                instalment.whole_days
+            ));
+        }
         *advanced.entry(year).or_default() += amount;
         steps.push(format!(
             "advances are due at the start of each period, on {}",
@@ -743,7 +755,7 @@ fn advances(
             ..Line::new(
                 &payment.name,
                 LineKind::Advance,
-                &period,
+                period,
                 year,
                 period.start,
                 run.status(period.start),

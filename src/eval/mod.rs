@@ -144,7 +144,7 @@ pub struct Schedule {
     pub total_pending: Decimal,
 }
 
-/// The total of the lines of one contract year.
+/// One contract year in money: the lines' total, and where it sits in the contract's value.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct YearTotal {
     pub contract_year: u32,
@@ -152,9 +152,35 @@ pub struct YearTotal {
     pub start: Date,
     #[schemars(with = "IsoDate")]
     pub end: Date,
+    /// The total of the year's lines: `earned` plus `deducted`.
     #[serde(serialize_with = "decimal_string")]
     #[schemars(with = "DecimalString")]
     pub total: Decimal,
+    /// The contract's value for the year, pro-rated by days for a part year.
+    #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
+    pub value: Decimal,
+    /// The money at risk in the year, pro-rated likewise; zero when nothing is at risk.
+    #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
+    pub at_risk: Decimal,
+    /// What the payments' lines add up to (payments, advances, reconciliations, floors).
+    #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
+    pub earned: Decimal,
+    /// What the deductions' lines add up to: zero or negative.
+    #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
+    pub deducted: Decimal,
+    /// The money at risk that was not earned: `at_risk` less `earned`, never below zero; null
+    /// when nothing is at risk.
+    #[serde(serialize_with = "optional_decimal_string")]
+    #[schemars(with = "Option<DecimalString>")]
+    pub withheld: Option<Decimal>,
+    /// What is paid for the year in all: the value not at risk plus `total`.
+    #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
+    pub paid_in_all: Decimal,
 }
 
 /// A date written `YYYY-MM-DD`, as the schema describes it.
@@ -180,6 +206,16 @@ pub fn schedule_schema() -> String {
 /// Money as a decimal string with pence: `570000.00`.
 fn decimal_string<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&money_string(*value))
+}
+
+fn optional_decimal_string<S: serde::Serializer>(
+    value: &Option<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serializer.serialize_str(&money_string(*value)),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// An amount as a plain decimal string with two places, for JSON and CSV.
@@ -235,33 +271,60 @@ pub fn evaluate(
         diagnostics,
         ..
     } = run;
-    lines.sort_by(|a, b| {
-        (a.period_end, a.period_start, &a.payment, a.kind as u8).cmp(&(
-            b.period_end,
-            b.period_start,
-            &b.payment,
-            b.kind as u8,
-        ))
-    });
+    // Lines in period order; a year-end reconciliation after every line of its year's last period.
+    let key = |l: &Line| {
+        (
+            l.period_end,
+            l.kind == LineKind::Reconciliation,
+            l.period_start,
+            l.payment.clone(),
+            l.kind as u8,
+        )
+    };
+    lines.sort_by_key(key);
     let schedule = summarise(contract, options, lines);
     (schedule, diagnostics)
 }
 
 fn summarise(contract: &Contract, options: Options, lines: Vec<Line>) -> Schedule {
     let calendar = contract.calendar;
+    let rounding = contract.rounding;
     let years = (1..=calendar.contract_years())
         .filter_map(|year| {
             let (start, end) = calendar.contract_year(year)?;
-            let total = lines
-                .iter()
-                .filter(|l| l.contract_year == year)
+            let in_year = || lines.iter().filter(|l| l.contract_year == year);
+            let total = in_year().map(|l| l.amount).sum();
+            let deducted = in_year()
+                .filter(|l| l.kind == LineKind::Deduction)
                 .map(|l| l.amount)
                 .sum();
+            let earned = in_year()
+                .filter(|l| l.kind != LineKind::Deduction)
+                .map(|l| l.amount)
+                .sum::<Decimal>();
+            // A part year at either end of the term has that share of a year's value.
+            let covered = calendar::days_between(start, end.min(calendar.end)) + 1;
+            let whole = calendar::days_between(start, end) + 1;
+            let part = |amount: Decimal| {
+                rounding.apply(amount * Decimal::from(covered) / Decimal::from(whole.max(1)))
+            };
+            let value = part(contract.value_per_year);
+            let at_risk = contract
+                .at_risk_per_year
+                .get(year as usize - 1)
+                .map(|a| part(*a))
+                .unwrap_or_default();
             Some(YearTotal {
                 contract_year: year,
                 start,
                 end: end.min(calendar.end),
                 total,
+                value,
+                at_risk,
+                earned,
+                deducted,
+                withheld: (!at_risk.is_zero()).then(|| (at_risk - earned).max(Decimal::ZERO)),
+                paid_in_all: value - at_risk + total,
             })
         })
         .collect();
@@ -595,35 +658,49 @@ pub(crate) fn exact_money(run: &Run, amount: Decimal) -> String {
     }
 }
 
-/// The pot of one assessment period: the contract year's pot divided among its periods, pro-rated
-/// by days for a part period at either end of the term.
-pub(crate) fn period_pot(
+/// How a period's pot was worked out, in words; `None` for a payment without a pot. A year's
+/// pot is divided among its periods in whole pennies that add up to it (see [`crate::split`]).
+pub(crate) fn pot_words(
     run: &Run,
     payment: &Payment,
-    period: &Period,
-    whole_days: i64,
-) -> Option<(Decimal, String)> {
-    let pots = payment.pot_per_year.as_ref()?;
-    let year = run.calendar().contract_year_of(period.end);
-    let pot_year = *pots.get(year as usize - 1).or(pots.last())?;
-    let per_year = Decimal::from(12 / calendar::frequency_months(payment.frequency));
-    let mut pot = pot_year / per_year;
-    let mut words = format!(
-        "the pot for contract year {year} is {}, so one {} is {}",
-        run.money(pot_year),
-        period_noun(payment.frequency),
-        run.money(pot)
-    );
-    let days = period.days();
-    if days < whole_days {
-        pot = pot * Decimal::from(days) / Decimal::from(whole_days);
+    pot: &crate::model::PeriodPot,
+) -> Option<String> {
+    payment.pot_per_year.as_ref()?;
+    let per_year = 12 / calendar::frequency_months(payment.frequency);
+    let noun = period_noun(payment.frequency);
+    let even = pot.pot_year / Decimal::from(per_year);
+    let mut words = if per_year == 1 {
+        format!(
+            "the pot for contract year {} is {}",
+            pot.year,
+            run.money(pot.pot_year)
+        )
+    } else if run.contract.rounding.apply(even) == even {
+        format!(
+            "the pot for contract year {} is {}, so one {noun} is {}",
+            pot.year,
+            run.money(pot.pot_year),
+            run.money(even)
+        )
+    } else {
+        format!(
+            "the pot for contract year {} is {}, divided among its {per_year} {noun}s in whole pennies that add up to it: {} for {}",
+            pot.year,
+            run.money(pot.pot_year),
+            run.money(pot.pot),
+            pot.period.label
+        )
+    };
+    if pot.is_part() {
         words.push_str(&format!(
-            "; {} covers {days} of its {whole_days} days, so its pot is {}",
-            period.label,
-            run.money(pot)
+            "; {} covers {} of its {} days, so its pot is {}",
+            pot.period.label,
+            pot.period.days(),
+            pot.whole_days,
+            run.money(pot.pot)
         ));
     }
-    Some((pot, words))
+    Some(words)
 }
 
 pub fn period_noun(frequency: Frequency) -> &'static str {

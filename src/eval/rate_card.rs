@@ -12,12 +12,12 @@ use crate::model::{Payment, RateCard};
 use crate::syntax::ast::LimitScope;
 
 /// What one assessment period earned: the amount after participant caps, the number and total
-/// of each kind of fee (by outcome index; attachment fees under `ATTACHMENT`), and the amount
-/// the participant caps took off.
+/// of each kind of fee at each price (by outcome index, attachment fees under `ATTACHMENT`; a fee
+/// may change by contract year), and the amount the participant caps took off.
 #[derive(Default)]
 struct Bucket {
     amount: Decimal,
-    kinds: BTreeMap<usize, (usize, Decimal)>,
+    kinds: BTreeMap<(usize, Decimal), (usize, Decimal)>,
     capped_off: Decimal,
     /// Outcomes achieved in the period but outside their window from the start: not paid.
     outside_window: usize,
@@ -52,8 +52,12 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
     let mut fees: Vec<(Date, usize, Decimal)> = Vec::new();
     for person in participants.people.values() {
         fees.clear();
-        if let (Some(fee), Some((started, _))) = (card.attachment_fee, person.start) {
-            fees.push((started, ATTACHMENT, fee));
+        if let (Some(fee), Some((started, _))) = (&card.attachment_fee, person.start) {
+            fees.push((
+                started,
+                ATTACHMENT,
+                fee.at(calendar.contract_year_of(started)),
+            ));
         }
         let achieved = |index: Option<u16>| {
             index
@@ -86,7 +90,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
                     continue;
                 }
             }
-            fees.push((on, k, outcome.price));
+            fees.push((on, k, outcome.price.at(calendar.contract_year_of(on))));
         }
         fees.sort();
         let mut paid = Decimal::ZERO;
@@ -105,12 +109,14 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             paid += amount;
             let bucket = &mut buckets[index];
             bucket.amount += amount;
-            let entry = bucket.kinds.entry(kind).or_default();
+            let entry = bucket.kinds.entry((kind, price)).or_default();
             entry.0 += 1;
             entry.1 += price;
         }
     }
     let mut totals = CapTotals::default();
+    // A rate card's weight or pot is its yearly budget: what it may pay in each contract year.
+    let mut budget_used: BTreeMap<u32, Decimal> = BTreeMap::new();
     for (
         period,
         Bucket {
@@ -125,18 +131,17 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
         let (due, due_steps) = due_date(run.contract, period.end, None, payment.lag);
         let mut steps: Vec<String> = kinds
             .iter()
-            .map(|(kind, (count, total))| {
+            .map(|((kind, price), (count, total))| {
                 let what = match card.outcomes.get(*kind) {
-                    Some(o) => format!("`{}` at {}", o.name, run.money(o.price)),
-                    None => format!(
-                        "attachment fee at {}",
-                        run.money(card.attachment_fee.unwrap_or_default())
-                    ),
+                    Some(o) => format!("`{}` at {}", o.name, run.money(*price)),
+                    None => format!("attachment fee at {}", run.money(*price)),
                 };
                 format!("{count} × {what}: {}", run.money(*total))
             })
             .collect();
-        for kind in kinds.keys() {
+        let mut exercised: Vec<usize> = kinds.keys().map(|(kind, _)| *kind).collect();
+        exercised.dedup();
+        for kind in &exercised {
             let name = card
                 .outcomes
                 .get(*kind)
@@ -173,6 +178,10 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             rounded,
             &mut steps,
         );
+        let capped = match payment.pot_per_year.as_deref() {
+            Some(budget) => within_budget(run, budget, year, &mut budget_used, capped, &mut steps),
+            None => capped,
+        };
         steps.extend(due_steps);
         let count: usize = kinds.values().map(|(n, _)| n).sum();
         run.lines.push(Line {
@@ -190,6 +199,37 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             )
         });
     }
+}
+
+/// Holds a line within what is left of the rate card's budget for its contract year.
+fn within_budget(
+    run: &Run,
+    budget: &[Decimal],
+    year: u32,
+    used: &mut BTreeMap<u32, Decimal>,
+    amount: Decimal,
+    steps: &mut Vec<String>,
+) -> Decimal {
+    let Some(budget_year) = budget.get(year as usize - 1).or(budget.last()).copied() else {
+        return amount;
+    };
+    let spent = used.entry(year).or_default();
+    let room = (budget_year - *spent).max(Decimal::ZERO);
+    let paid = amount.min(room);
+    if paid < amount {
+        steps.push(super::exercised_step(&super::Exercised::Cap(
+            "yearly budget".to_string(),
+        )));
+        steps.push(format!(
+            "held within the rate card's yearly budget of {} for contract year {year}: {} already paid this year, so {} becomes {}",
+            run.money(budget_year),
+            run.money(*spent),
+            run.money(amount),
+            run.money(paid)
+        ));
+    }
+    *spent += paid;
+    paid
 }
 
 /// The index of the period containing a day, by binary search over periods in order.

@@ -186,6 +186,70 @@ fn table(schedule: &Schedule) -> String {
         total("Pending", schedule.total_pending);
     }
     total("Total", schedule.total);
+    out.push('\n');
+    out.push_str(&years_table(schedule, symbol));
+    out
+}
+
+/// Each contract year in money: the contract's value, the money at risk, what was earned and
+/// deducted, the money at risk not earned, and what is paid in all.
+fn years_table(schedule: &Schedule, symbol: &str) -> String {
+    let header = [
+        "Contract year",
+        "Value",
+        "At risk",
+        "Earned",
+        "Deducted",
+        "Withheld",
+        "Paid in all",
+    ];
+    let rows: Vec<[String; 7]> = schedule
+        .years
+        .iter()
+        .map(|y| {
+            [
+                format!("{} ({} to {})", y.contract_year, y.start, y.end),
+                money(y.value, symbol),
+                money(y.at_risk, symbol),
+                money(y.earned, symbol),
+                money(y.deducted, symbol),
+                y.withheld
+                    .map(|w| money(w, symbol))
+                    .unwrap_or_else(|| "-".into()),
+                money(y.paid_in_all, symbol),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = " ".repeat(widths[i].saturating_sub(c.chars().count()));
+                if i == 0 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    let mut out = line(&header.map(String::from));
+    out.push('\n');
+    for row in &rows {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
     out
 }
 

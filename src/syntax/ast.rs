@@ -142,6 +142,17 @@ pub enum PeriodLit {
     Range(DateLit, DateLit),
 }
 
+/// One step of a value that may change by contract year: `£2,400 in year 2`, `85% from year 3`,
+/// or a plain value for every year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step<T> {
+    pub value: Spanned<T>,
+    pub phase: Option<Spanned<YearPhase>>,
+}
+
+/// A value that may change by contract year, in its steps as written.
+pub type Phased<T> = Vec<Step<T>>;
+
 /// `in year 1` or `from year 2` after a value that changes over the term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum YearPhase {
@@ -378,11 +389,7 @@ pub enum Polarity {
     Lower,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TargetStep {
-    pub value: Spanned<Measure>,
-    pub phase: Option<Spanned<YearPhase>>,
-}
+pub type TargetStep = Step<Measure>;
 
 /// `factor NAME "title"` and `flag NAME "title"`: values supplied with the data.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -404,8 +411,8 @@ pub struct Payment {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaymentSetting {
-    Weight(Spanned<Decimal>),
-    Pot(Pot),
+    Weight(Spanned<Weight>),
+    Pot(Phased<PotAmount>),
     On(Name),
     ForCohort(Name),
     Assessed(Frequency),
@@ -416,7 +423,7 @@ pub enum PaymentSetting {
         from: Spanned<Measure>,
         to: Spanned<Measure>,
     },
-    PricePerPoint(Spanned<Money>),
+    PricePerPoint(Phased<Money>),
     AdjustedBy(Vec<Name>),
     Improvement {
         change: ChangeKind,
@@ -427,6 +434,8 @@ pub enum PaymentSetting {
     Pays(ImprovementPays),
     RateCard(Vec<Spanned<RateCardItem>>),
     Cap(Limit),
+    /// `not capped`: the payment has no overall cap on purpose.
+    NotCapped,
     Floor(Limit),
     Paid(PaymentLag),
     Advance {
@@ -436,10 +445,24 @@ pub enum PaymentSetting {
     Description(String),
 }
 
+/// A payment's share of the money at risk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pot {
-    ShareOfValue(Spanned<Decimal>),
-    PerYear(Spanned<Money>),
+pub enum Weight {
+    /// `25%`, stored as 25.
+    Percent(Decimal),
+    /// `1/7`: an exact fraction of the money at risk.
+    Fraction { numerator: u32, denominator: u32 },
+    /// `equal`: an equal share of what the other weights leave.
+    Equal,
+}
+
+/// One step of a payment's own pot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PotAmount {
+    /// `5% of value`, in percent.
+    ShareOfValue(Decimal),
+    /// `£500,000 per year`; `per_year` is false where the words `per year` were left out.
+    Money { amount: Money, per_year: bool },
 }
 
 /// One row of a `tiers` table.
@@ -503,7 +526,7 @@ pub enum ImprovementPays {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RateCardItem {
-    AttachmentFee(Spanned<Money>),
+    AttachmentFee(Phased<Money>),
     Criterion {
         name: Name,
         title: Option<Spanned<String>>,
@@ -515,7 +538,7 @@ pub enum RateCardItem {
 pub struct RateOutcome {
     pub name: Name,
     pub title: Option<Spanned<String>>,
-    pub price: Spanned<Money>,
+    pub price: Phased<Money>,
     pub within: Option<Spanned<Duration>>,
     pub all_of: Vec<Name>,
 }

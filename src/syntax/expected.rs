@@ -24,6 +24,11 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         contract_year => "a contract year such as `year 1`",
         measure => "a value such as `85%`, `£1,000`, `12` or `30 days`",
         year_phase => "`in year N` or `from year N`",
+        money_steps | money_step => {
+            "an amount such as `£3,200`, or amounts by contract year such as `£3,200 in year 1, £2,400 from year 2`"
+        }
+        pot_step => "a pot such as `£500,000 per year`, `5% of value` or `£500,000 in year 1`",
+        weight_fraction => "a fraction such as `1/7`",
         contract_setting => {
             "a contract setting: `reference`, `commissioner`, `provider`, `term`, `fiscal year starts`, `currency`, \
              `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data`, `payments continue`, `month ends stay month ends`, `part periods are`, `deductions come` or `description`"
@@ -52,7 +57,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         payment_setting => {
             "a payment setting: `weight`, `pot`, `on`, `for cohort`, `assessed`, `tiers`, `linear`, `points`, \
              `price per point`, `adjusted by`, `improvement`, `trigger`, `pooled trigger`, `pays`, `rate card`, \
-             `cap`, `floor`, `paid`, `advance` or `description`"
+             `cap`, `not capped`, `floor`, `paid`, `advance` or `description`"
         }
         band => "a band such as `80% to 85% pays 50%`",
         band_range => "a band: `below X`, `up to X`, `X to Y`, `X and above` or `above X`",

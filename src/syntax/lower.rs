@@ -248,6 +248,44 @@ impl Lowerer {
         ))
     }
 
+    /// The `in year N` / `from year N` after a value, if written. `None` only when it cannot be read.
+    fn opt_year_phase(&mut self, pair: &P) -> Option<Option<Spanned<YearPhase>>> {
+        match find(pair, Rule::year_phase) {
+            Some(p) => Some(Some(self.year_phase(p)?)),
+            None => Some(None),
+        }
+    }
+
+    /// `£3,200 in year 1, £2,400 from year 2`, or one amount for every year.
+    fn money_steps(&mut self, pair: P) -> Option<Phased<Money>> {
+        let mut steps = Vec::new();
+        for step in find_all(&pair, Rule::money_step) {
+            let value = self.money(find(&step, Rule::money)?)?;
+            let phase = self.opt_year_phase(&step)?;
+            steps.push(Step { value, phase });
+        }
+        Some(steps)
+    }
+
+    fn weight(&mut self, pair: P) -> Option<Spanned<Weight>> {
+        let at = span(&pair);
+        let weight = match pair.as_rule() {
+            Rule::weight_equal => Weight::Equal,
+            Rule::weight_fraction => {
+                let (numerator, denominator) = pair.as_str().split_once('/')?;
+                let mut whole = |text: &str| self.check(literal::whole(text), at);
+                let numerator = whole(numerator)?;
+                let denominator = whole(denominator)?;
+                Weight::Fraction {
+                    numerator,
+                    denominator,
+                }
+            }
+            _ => Weight::Percent(self.number(pair)?.node),
+        };
+        Some(Spanned::new(weight, at))
+    }
+
     fn frequency(&self, pair: P) -> Option<Frequency> {
         Some(match kid(pair)?.as_rule() {
             Rule::monthly => Frequency::Monthly,
@@ -631,11 +669,34 @@ impl Lowerer {
     fn payment_setting(&mut self, pair: P) -> Option<PaymentSetting> {
         use PaymentSetting as S;
         Some(match pair.as_rule() {
-            Rule::weight => S::Weight(self.number(kid(pair)?)?),
-            Rule::pot => match find(&pair, Rule::pot_share) {
-                Some(share) => S::Pot(Pot::ShareOfValue(self.number(kid(share)?)?)),
-                None => S::Pot(Pot::PerYear(self.money(find(&pair, Rule::money)?)?)),
-            },
+            Rule::weight => S::Weight(self.weight(kid(pair)?)?),
+            Rule::pot => {
+                let mut steps = Vec::new();
+                for step in find_all(&pair, Rule::pot_step) {
+                    let inner = kid(step.clone())?;
+                    // The span of the amount itself, so a finding about it points at it.
+                    let (value, at) = if inner.as_rule() == Rule::pot_share {
+                        let share = self.number(kid(inner)?)?;
+                        (PotAmount::ShareOfValue(share.node), share.span)
+                    } else {
+                        let amount = self.money(find(&inner, Rule::money)?)?;
+                        let per_year = find(&inner, Rule::pot_per_year).is_some();
+                        (
+                            PotAmount::Money {
+                                amount: amount.node,
+                                per_year,
+                            },
+                            amount.span,
+                        )
+                    };
+                    let phase = self.opt_year_phase(&step)?;
+                    steps.push(Step {
+                        value: Spanned::new(value, at),
+                        phase,
+                    });
+                }
+                S::Pot(steps)
+            }
             Rule::on_indicator => S::On(self.name(find(&pair, Rule::name)?)),
             Rule::for_cohort => S::ForCohort(self.name(find(&pair, Rule::name)?)),
             Rule::assessed => S::Assessed(self.frequency(find(&pair, Rule::frequency)?)?),
@@ -667,7 +728,9 @@ impl Lowerer {
                 let (from, to) = self.two_measures(&pair)?;
                 S::Points { points, from, to }
             }
-            Rule::price_per_point => S::PricePerPoint(self.money(find(&pair, Rule::money)?)?),
+            Rule::price_per_point => {
+                S::PricePerPoint(self.money_steps(find(&pair, Rule::money_steps)?)?)
+            }
             Rule::adjusted_by => S::AdjustedBy(self.names(find(&pair, Rule::name_list)?)),
             Rule::improvement => {
                 let change = match find(&pair, Rule::change_kind)?.as_str() {
@@ -699,6 +762,7 @@ impl Lowerer {
                 S::RateCard(items)
             }
             Rule::cap => S::Cap(self.limit(pair)?),
+            Rule::not_capped => S::NotCapped,
             Rule::floor => S::Floor(self.limit(pair)?),
             Rule::paid => {
                 let lag = self.duration(find(&pair, Rule::duration)?)?;
@@ -755,7 +819,7 @@ impl Lowerer {
     fn rate_card_item(&mut self, pair: P) -> Option<RateCardItem> {
         Some(match pair.as_rule() {
             Rule::attachment_fee => {
-                RateCardItem::AttachmentFee(self.money(find(&pair, Rule::money)?)?)
+                RateCardItem::AttachmentFee(self.money_steps(find(&pair, Rule::money_steps)?)?)
             }
             Rule::criterion => RateCardItem::Criterion {
                 name: self.name(find(&pair, Rule::name)?),
@@ -764,7 +828,7 @@ impl Lowerer {
             _ => {
                 let name = self.name(find(&pair, Rule::name)?);
                 let title = self.opt_title(&pair);
-                let price = self.money(find(&pair, Rule::money)?)?;
+                let price = self.money_steps(find(&pair, Rule::money_steps)?)?;
                 let mut within = None;
                 let mut all_of = Vec::new();
                 for condition in find_all(&pair, Rule::outcome_condition) {

@@ -7,8 +7,8 @@ mod scales;
 mod tiers;
 mod timing;
 
-use money::{check_weights, compare_with_pot, limits, pot_per_year};
-use rate_card::rate_card;
+use money::{compare_with_pot, limits, own_pot, weigh, Weighted};
+use rate_card::{rate_card, rate_card_limits};
 use scales::{improvement, linear_scale, scale_direction};
 use tiers::{period_words, tiers};
 use timing::{assessment_frequency, due_after_term};
@@ -42,6 +42,7 @@ pub(super) fn setting_word(setting: &S) -> &'static str {
         S::Pays(_) => "pays",
         S::RateCard(_) => "rate card",
         S::Cap(_) => "cap",
+        S::NotCapped => "not capped",
         S::Floor(_) => "floor",
         S::Paid(_) => "paid",
         S::Advance { .. } => "advance",
@@ -81,13 +82,14 @@ pub(super) fn check(ctx: &mut Ctx) {
             _ => None,
         })
         .collect();
+    let weighted = weigh(ctx, &payments);
     for (file, payment) in &payments {
-        check_one(ctx, *file, payment);
+        check_one(ctx, *file, payment, &weighted);
     }
-    check_weights(ctx, &payments);
+    ctx.weights = weighted.shares;
 }
 
-fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
+fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, weighted: &Weighted) {
     let settings = &payment.settings;
     let name = payment.name.node.as_str();
     report_duplicates(
@@ -130,7 +132,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
         _ => None,
     });
     let pot = first(settings, |s| match s {
-        S::Pot(p) => Some(*p),
+        S::Pot(p) => Some(p),
         _ => None,
     });
     if let (Some((_, weight_span)), Some((_, pot_span))) = (weight, pot) {
@@ -199,7 +201,11 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
     let frequency = assessment_frequency(ctx, file, settings, measured.as_ref(), mechanism);
 
     // The shape of the payment function and the most it can pay.
-    let pot_per_year = pot_per_year(ctx, file, weight.map(|w| w.0), pot.map(|p| p.0));
+    let pot_per_year = match (weight, pot) {
+        (Some(_), _) => weighted.pots.get(name).cloned(),
+        (None, Some((steps, _))) => own_pot(ctx, file, steps),
+        (None, None) => None,
+    };
     let most = match mechanism {
         Some(S::Tiers(bands)) => {
             let periods = frequency
@@ -229,10 +235,15 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
                 );
             }
             let price = first(settings, |s| match s {
-                S::PricePerPoint(m) => Some(*m),
+                S::PricePerPoint(m) => Some(m),
                 _ => None,
             })
-            .and_then(|(m, _)| ctx.money(m, file));
+            .and_then(|(steps, _)| {
+                ctx.phased(steps.as_slice(), file, "the price per point", |ctx, m| {
+                    ctx.money(m, file)
+                })
+            })
+            .map(model::ByYear);
             let factors: Vec<String> = settings
                 .iter()
                 .filter_map(|s| match &s.node {
@@ -260,7 +271,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
             improvement(ctx, file, name, settings, against, measured.as_ref())
         }
         Some(S::RateCard(items)) => {
-            let mut card = rate_card(ctx, file, payment, items);
+            let mut card = rate_card(ctx, file, items);
             card.cohort = first(settings, |s| match s {
                 S::ForCohort(c) => Some(c.node.clone()),
                 _ => None,
@@ -284,6 +295,9 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
         }
     }
     let (limits, floors) = limits(ctx, file, settings);
+    if let Some(model::Mechanism::RateCard(card)) = &most.resolved {
+        rate_card_limits(ctx, file, payment, card, pot_per_year.as_deref(), &limits);
+    }
 
     if let (Some(mechanism), Some(frequency)) = (most.resolved, frequency) {
         let lag = first(settings, |s| match s {
@@ -304,6 +318,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment) {
             pot_per_year: pot_per_year.clone(),
             mechanism,
             caps: limits.clone(),
+            not_capped: settings.iter().any(|s| matches!(s.node, S::NotCapped)),
             floors,
             lag,
             advance,

@@ -9,49 +9,286 @@ use crate::check::Ctx;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model;
 use crate::source::{FileId, Span};
-use crate::syntax::ast::{self, LimitScope, PaymentSetting as S, Pot, Spanned};
+use crate::syntax::ast::{self, LimitScope, PaymentSetting as S, PotAmount, Spanned, Weight};
 use crate::units;
 
-/// The payment's pot in each contract year, when it can be worked out.
-pub(super) fn pot_per_year(
+/// The payment's own pot in each contract year (`pot ...`), when it can be worked out. A
+/// weighted payment's pot comes from [`weigh`] instead.
+pub(super) fn own_pot(
     ctx: &mut Ctx,
     file: FileId,
-    weight: Option<Spanned<Decimal>>,
-    pot: Option<Pot>,
+    steps: &[ast::Step<PotAmount>],
 ) -> Option<Vec<Decimal>> {
     let header = ctx.header.clone()?;
-    let years = header.calendar?.contract_years() as usize;
-    if let Some(weight) = weight {
-        let share = ctx.share(weight, "the weight", file)?;
-        if header.at_risk_span.is_none() {
-            ctx.report(missing(
-                header.file,
-                header.title_span,
-                "payments are weighted but the contract does not say how much is `at risk`"
-                    .to_string(),
-                "add a line such as `at risk 10% of value` to the contract",
-            ));
+    ctx.phased(steps, file, "the pot", |ctx, step| match step.node {
+        PotAmount::ShareOfValue(share) => {
+            let share = ctx.share(Spanned::new(share, step.span), "the pot", file)?;
+            Some(header.rounding.apply(header.value_per_year? * share / Decimal::ONE_HUNDRED))
+        }
+        PotAmount::Money { amount, per_year } => {
+            let amount = ctx.money(Spanned::new(amount, step.span), file)?;
+            if !per_year && steps.len() == 1 && steps[0].phase.is_none() {
+                let written = units::format_money(amount, header.currency);
+                ctx.report(
+                    Diagnostic::new(
+                        Code::MissingSetting,
+                        file,
+                        step.span,
+                        format!("the pot of {written} does not say what time it covers"),
+                        "for what time?",
+                    )
+                    .with_help(format!(
+                        "write `{written} per year`, or give the pot of each contract year, such as `{written} in year 1`"
+                    )),
+                );
+                return None;
+            }
+            Some(amount)
+        }
+    })
+}
+
+/// An exact fraction, for weights such as `1/7` that decimals cannot hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fraction {
+    numerator: i128,
+    denominator: i128,
+}
+
+impl Fraction {
+    fn new(numerator: i128, denominator: i128) -> Option<Fraction> {
+        if denominator == 0 {
             return None;
         }
-        if header.at_risk.is_empty() {
-            return None;
+        let divisor = gcd(numerator.unsigned_abs(), denominator.unsigned_abs()).max(1) as i128;
+        let sign = if denominator < 0 { -1 } else { 1 };
+        Some(Fraction {
+            numerator: sign * numerator / divisor,
+            denominator: sign * denominator / divisor,
+        })
+    }
+
+    fn from_percent(percent: Decimal) -> Option<Fraction> {
+        let scale = 10i128.checked_pow(percent.scale())?;
+        Fraction::new(percent.mantissa(), scale.checked_mul(100)?)
+    }
+
+    fn add(self, other: Fraction) -> Option<Fraction> {
+        Fraction::new(
+            self.numerator
+                .checked_mul(other.denominator)?
+                .checked_add(other.numerator.checked_mul(self.denominator)?)?,
+            self.denominator.checked_mul(other.denominator)?,
+        )
+    }
+
+    fn sub(self, other: Fraction) -> Option<Fraction> {
+        self.add(Fraction::new(-other.numerator, other.denominator)?)
+    }
+
+    fn divide_by(self, count: i128) -> Option<Fraction> {
+        Fraction::new(self.numerator, self.denominator.checked_mul(count)?)
+    }
+
+    fn one() -> Fraction {
+        Fraction {
+            numerator: 1,
+            denominator: 1,
         }
-        return Some(
-            header
-                .at_risk
-                .iter()
-                .map(|r| *r * share / Decimal::ONE_HUNDRED)
-                .collect(),
+    }
+
+    /// The fraction in percent, to as many digits as a decimal holds.
+    fn percent(self) -> Decimal {
+        let numerator = Decimal::from_i128_with_scale(self.numerator, 0);
+        let denominator = Decimal::from_i128_with_scale(self.denominator, 0);
+        numerator
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|n| n.checked_div(denominator))
+            .unwrap_or_default()
+    }
+}
+
+fn gcd(a: u128, b: u128) -> u128 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// Every weighted payment's share of the money at risk and its pot in each contract year.
+#[derive(Default)]
+pub(super) struct Weighted {
+    /// Pots per contract year by payment name; the pots of a year add up exactly to the money
+    /// at risk that year.
+    pub pots: std::collections::HashMap<String, Vec<Decimal>>,
+    /// Each weighted payment's share of the money at risk, in percent, and its weight as written.
+    pub shares: std::collections::BTreeMap<String, (Decimal, String)>,
+}
+
+/// Reads the weight of every payment, checks that the weights add up to exactly 100%, and
+/// splits the money at risk of each contract year among the weighted payments by their weights,
+/// in whole pennies (or pounds) that add up to it exactly (see [`crate::split`]).
+pub(super) fn weigh(ctx: &mut Ctx, payments: &[(FileId, &ast::Payment)]) -> Weighted {
+    let mut weights: Vec<(FileId, &str, Spanned<Weight>)> = Vec::new();
+    for (file, payment) in payments {
+        let weight = payment.settings.iter().find_map(|s| match s.node {
+            S::Weight(w) => Some(w),
+            _ => None,
+        });
+        if let Some(weight) = weight {
+            weights.push((*file, payment.name.node.as_str(), weight));
+        }
+    }
+    let mut weighted = Weighted::default();
+    let Some(&(first_file, _, first_weight)) = weights.first() else {
+        return weighted;
+    };
+    // The stated weights, exactly; `equal` weights share what the others leave.
+    let mut stated = Vec::new();
+    let mut complete = true;
+    for (file, _, weight) in &weights {
+        let fraction = match weight.node {
+            Weight::Percent(percent) => ctx
+                .share(Spanned::new(percent, weight.span), "the weight", *file)
+                .and_then(Fraction::from_percent),
+            Weight::Fraction {
+                numerator,
+                denominator,
+            } => {
+                let fraction = Fraction::new(numerator.into(), denominator.into())
+                    .filter(|f| f.numerator <= f.denominator);
+                if fraction.is_none() {
+                    ctx.report(
+                        Diagnostic::new(
+                            Code::PercentOutOfRange,
+                            *file,
+                            weight.span,
+                            format!("the weight `{numerator}/{denominator}` is not a share from 0% to 100%"),
+                            "not a share of the whole",
+                        )
+                        .with_help("write a fraction no larger than 1, such as `1/7`, whose bottom number is not 0"),
+                    );
+                }
+                fraction
+            }
+            Weight::Equal => Some(Fraction::new(0, 1).unwrap_or_else(Fraction::one)),
+        };
+        match fraction {
+            Some(f) => stated.push(f),
+            None => complete = false,
+        }
+    }
+    if !complete {
+        return weighted;
+    }
+    let equal = weights
+        .iter()
+        .filter(|(_, _, w)| w.node == Weight::Equal)
+        .count();
+    let total = stated.iter().try_fold(
+        Fraction::new(0, 1).unwrap_or_else(Fraction::one),
+        |sum, f| sum.add(*f),
+    );
+    let left = total.and_then(|t| Fraction::one().sub(t));
+    let each_equal = match (equal, left) {
+        (0, _) => None,
+        (n, Some(left)) if left.numerator > 0 => left.divide_by(n as i128),
+        _ => None,
+    };
+    let sums_to_one = match (equal, total) {
+        (0, Some(total)) => total == Fraction::one(),
+        (_, Some(_)) => each_equal.is_some(),
+        _ => false,
+    };
+    if !sums_to_one {
+        let total = total.map(Fraction::percent).unwrap_or_default();
+        let shown = |w: Weight| match w {
+            Weight::Percent(p) => units::format_percent(p),
+            Weight::Fraction {
+                numerator,
+                denominator,
+            } => format!("{numerator}/{denominator}"),
+            Weight::Equal => "equal".to_string(),
+        };
+        let (message, help) = if equal > 0 {
+            (
+                format!(
+                    "the stated weights of the payments already add up to {}, leaving nothing for the {equal} `equal` weight{}",
+                    units::format_percent(total.normalize()),
+                    if equal == 1 { "" } else { "s" }
+                ),
+                "`equal` weights share what the other weights leave of 100%: lower the other weights, or state every weight".to_string(),
+            )
+        } else {
+            let gap = Decimal::ONE_HUNDRED - total;
+            (
+                format!(
+                    "the weights of the payments add up to {}, not 100%",
+                    units::format_percent(total.round_dp(6).normalize())
+                ),
+                if gap > Decimal::ZERO {
+                    format!("{} of the money at risk is not assigned to any payment; adjust the weights so they add up to 100%", units::format_percent(gap.round_dp(6).normalize()))
+                } else {
+                    format!("the weights promise {} more than the money at risk; adjust them so they add up to 100%", units::format_percent((-gap).round_dp(6).normalize()))
+                },
+            )
+        };
+        let mut d = Diagnostic::new(
+            Code::WeightsDoNotSum,
+            first_file,
+            first_weight.span,
+            message,
+            shown(first_weight.node),
         );
-    }
-    match pot? {
-        Pot::ShareOfValue(share) => {
-            let share = ctx.share(share, "the pot", file)?;
-            let value = header.value_per_year?;
-            Some(vec![value * share / Decimal::ONE_HUNDRED; years])
+        for (file, _, weight) in weights.iter().skip(1) {
+            if *file == first_file {
+                d = d.with_label(weight.span, shown(weight.node));
+            }
         }
-        Pot::PerYear(money) => Some(vec![ctx.money(money, file)?; years]),
+        ctx.report(d.with_help(help));
+        return weighted;
     }
+    let fractions: Vec<Fraction> = weights
+        .iter()
+        .zip(&stated)
+        .map(|((_, _, w), f)| match (w.node, each_equal) {
+            (Weight::Equal, Some(each)) => each,
+            _ => *f,
+        })
+        .collect();
+    for ((file, name, weight), fraction) in weights.iter().zip(&fractions) {
+        let written = ctx.text(*file, weight.span);
+        weighted
+            .shares
+            .insert(name.to_string(), (fraction.percent(), written));
+    }
+    let Some(header) = ctx.header.clone() else {
+        return weighted;
+    };
+    if header.at_risk_span.is_none() {
+        ctx.report(missing(
+            header.file,
+            header.title_span,
+            "payments are weighted but the contract does not say how much is `at risk`".to_string(),
+            "add a line such as `at risk 10% of value` to the contract",
+        ));
+        return weighted;
+    }
+    let shares: Vec<Decimal> = fractions.iter().map(|f| f.percent()).collect();
+    let mut pots: Vec<Vec<Decimal>> = vec![Vec::new(); weights.len()];
+    for at_risk in &header.at_risk {
+        let parts = crate::split::split(*at_risk, &shares, header.rounding.unit());
+        for (pot, part) in pots.iter_mut().zip(parts) {
+            pot.push(part);
+        }
+    }
+    if !header.at_risk.is_empty() {
+        for ((_, name, _), pot) in weights.iter().zip(pots) {
+            weighted.pots.insert(name.to_string(), pot);
+        }
+    }
+    weighted
 }
 
 /// The payment's caps and its floors, each as (scope, amount).
@@ -141,7 +378,9 @@ pub(super) fn compare_with_pot(
         ast::RoundingUnit::Minor => Decimal::new(5, 3),
         ast::RoundingUnit::Major => Decimal::new(5, 1),
     };
-    for (_, year, pot) in resolved.period_pots(&calendar, header.exclude_part_periods) {
+    for model::PeriodPot { year, pot, .. } in
+        resolved.period_pots(&calendar, header.rounding, header.exclude_part_periods)
+    {
         if let Some(total) = available.get_mut(year as usize - 1) {
             *total += pot;
         }
@@ -206,46 +445,4 @@ pub(super) fn compare_with_pot(
         .with_help("raise what the best result pays, raise or remove the cap that limits it, or lower the weight or pot to what can be earned")
     };
     ctx.report(diagnostic);
-}
-
-/// The weights of all weighted payments must add up to exactly 100%.
-pub(super) fn check_weights(ctx: &mut Ctx, payments: &[(FileId, &ast::Payment)]) {
-    let weights: Vec<(FileId, Spanned<Decimal>)> = payments
-        .iter()
-        .flat_map(|(file, p)| {
-            p.settings.iter().filter_map(move |s| match s.node {
-                S::Weight(w) => Some((*file, w)),
-                _ => None,
-            })
-        })
-        .collect();
-    let Some((first_file, first_weight)) = weights.first().copied() else {
-        return;
-    };
-    let total: Decimal = weights.iter().map(|(_, w)| w.node).sum();
-    if total == Decimal::ONE_HUNDRED {
-        return;
-    }
-    let mut d = Diagnostic::new(
-        Code::WeightsDoNotSum,
-        first_file,
-        first_weight.span,
-        format!(
-            "the weights of the payments add up to {}, not 100%",
-            units::format_percent(total)
-        ),
-        units::format_percent(first_weight.node),
-    );
-    for (file, weight) in weights.iter().skip(1) {
-        if *file == first_file {
-            d = d.with_label(weight.span, units::format_percent(weight.node));
-        }
-    }
-    let gap = Decimal::ONE_HUNDRED - total;
-    let help = if gap > Decimal::ZERO {
-        format!("{} of the money at risk is not assigned to any payment; adjust the weights so they add up to 100%", units::format_percent(gap))
-    } else {
-        format!("the weights promise {} more than the money at risk; adjust them so they add up to 100%", units::format_percent(-gap))
-    };
-    ctx.report(d.with_help(help));
 }

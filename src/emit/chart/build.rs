@@ -166,7 +166,8 @@ pub fn curve(spec: &Spec, payment: &PaymentSpec) -> Option<Curve> {
             adjusted_by,
         } => {
             let (from, to) = (parse(from)?, parse(to)?);
-            let most = parse(points)? * parse(price_per_point)?;
+            // Charts show contract year 1.
+            let most = parse(points)? * parse(&price_per_point.first()?.amount)?;
             for (value, what) in [
                 (from, "start of the scale: no points"),
                 (to, "end of the scale: all points"),

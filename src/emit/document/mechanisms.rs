@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::values::{dec, num, pct, period_noun, year_range, Ctx};
 use super::{plain, Block, Table};
 use crate::emit::chart::capitalise;
-use crate::emit::spec::{BandSpec, BoundSpec, MechanismSpec, PaymentSpec, UnitSpec};
+use crate::emit::spec::{BandSpec, BoundSpec, MechanismSpec, PaymentSpec, UnitSpec, YearMoney};
 
 /// What a band covers once the boundary rule has placed shared thresholds, such as
 /// `at least 80% and below 85%`.
@@ -252,17 +252,25 @@ pub(super) fn mechanism_table(
                     ctx.in_unit(to, unit)
                 )),
             );
-            table.fact("Price per point", plain(ctx.money(price_per_point)));
-            let most = dec(points)
-                .zip(dec(price_per_point))
-                .map(|(a, b)| ctx.money_dec(a * b))
-                .unwrap_or_default();
+            table.fact("Price per point", plain(ctx.by_year(price_per_point)));
+            // All the points at each year's price.
+            let most: Vec<YearMoney> = price_per_point
+                .iter()
+                .map(|y| YearMoney {
+                    amount: dec(points)
+                        .zip(dec(&y.amount))
+                        .map(|(a, b)| (a * b).to_string())
+                        .unwrap_or_default(),
+                    ..y.clone()
+                })
+                .collect();
             table.fact(
                 "Most before adjustment",
                 plain(format!(
-                    "{most} ({} points × {})",
+                    "{} ({} points × {})",
+                    ctx.by_year(&most),
                     num(points),
-                    ctx.money(price_per_point)
+                    ctx.by_year(price_per_point)
                 )),
             );
             if !adjusted_by.is_empty() {
@@ -382,7 +390,7 @@ pub(super) fn mechanism_table(
             if let Some(fee) = attachment_fee {
                 table.row(vec![
                     plain("Attachment fee"),
-                    plain(ctx.money(fee)),
+                    plain(ctx.by_year(fee)),
                     plain("Paid once for each participant who starts"),
                 ]);
             }
@@ -399,7 +407,7 @@ pub(super) fn mechanism_table(
                 }
                 table.row(vec![
                     plain(o.title.clone().unwrap_or_else(|| o.name.clone())).name(o.name.clone()),
-                    plain(ctx.money(&o.price)),
+                    plain(ctx.by_year(&o.price)),
                     plain(if conditions.is_empty() {
                         "None".to_string()
                     } else {

@@ -86,7 +86,16 @@ fn payment(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, p: &PaymentSpec) {
         )),
     );
     let runs = ctx.period_pots(p);
+    let rate_card = matches!(p.mechanism, MechanismSpec::RateCard { .. });
     match &p.pot_per_year {
+        // A rate card's pot is a yearly budget, not shared out among periods.
+        Some(list) if rate_card => facts.fact(
+            "Yearly budget",
+            plain(format!(
+                "{}: the most it pays in a contract year",
+                ctx.per_year(&ctx.year_money(list), "none")
+            )),
+        ),
         Some(list) => {
             facts.fact(
                 "Pot per year",
@@ -94,13 +103,14 @@ fn payment(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, p: &PaymentSpec) {
             );
             if chart::periods_per_year(&p.assessed) > 1 {
                 let noun = period_noun(&p.assessed);
-                let text = runs
+                let text = ctx
+                    .period_pot_words(p)
                     .iter()
                     .map(|(first, last, pot)| {
                         if spec.years.len() <= 1 {
-                            ctx.money_dec(*pot)
+                            pot.clone()
                         } else {
-                            format!("{} in {}", ctx.money_dec(*pot), year_range(*first, *last))
+                            format!("{pot} in {}", year_range(*first, *last))
                         }
                     })
                     .collect::<Vec<_>>()
@@ -116,10 +126,10 @@ fn payment(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, p: &PaymentSpec) {
     facts.fact("Largest possible payment per year", plain(ctx.largest(p)));
     facts.fact(
         "Caps",
-        plain(if p.caps.is_empty() {
-            "None".to_string()
-        } else {
-            ctx.limits(&p.caps)
+        plain(match (p.caps.is_empty(), p.not_capped) {
+            (true, true) => "None: the contract says it is not capped".to_string(),
+            (true, false) => "None".to_string(),
+            (false, _) => ctx.limits(&p.caps),
         }),
     );
     facts.fact(

@@ -207,24 +207,89 @@ impl<'a> Ctx<'a> {
             .join("; ")
     }
 
+    /// An amount that may change by contract year, such as a price or a fee: `£187.74`, or
+    /// `£187.74 in year 1; £194.83 in years 2 to 3`.
+    pub(super) fn by_year(&self, list: &[YearMoney]) -> String {
+        let runs = year_runs(&self.year_money(list));
+        if let [(_, _, Some(amount))] = runs.as_slice() {
+            return self.money(amount);
+        }
+        runs.iter()
+            .map(|(first, last, amount)| {
+                format!(
+                    "{} in {}",
+                    amount.as_deref().map(|a| self.money(a)).unwrap_or_default(),
+                    year_range(*first, *last)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub(super) fn year_money(&self, list: &[YearMoney]) -> Vec<(u32, Option<String>)> {
         list.iter()
             .map(|y| (y.contract_year, Some(y.amount.clone())))
             .collect()
     }
 
-    /// The full pot of one period, per run of contract years with the same pot.
+    /// The pots of a year's whole periods: a year's pot is split among its periods in whole
+    /// pennies, so they may differ by a penny (part periods at either end of the term, smaller
+    /// still, are left out).
+    fn whole_period_pots(&self, payment: &PaymentSpec, year: u32) -> Vec<Decimal> {
+        let mut pots: Vec<Decimal> = payment
+            .periods
+            .iter()
+            .filter(|p| p.contract_year == year)
+            .filter_map(|p| p.pot.as_deref().and_then(dec))
+            .collect();
+        pots.sort();
+        pots.dedup();
+        match pots.last().copied() {
+            Some(most) => pots
+                .into_iter()
+                .filter(|p| most - *p <= Decimal::new(1, 2))
+                .collect(),
+            None => pots,
+        }
+    }
+
+    /// The pot of one whole period (the larger, where pennies differ), per run of contract
+    /// years with the same pot.
     pub(super) fn period_pots(&self, payment: &PaymentSpec) -> Vec<(u32, u32, Decimal)> {
-        let per = Decimal::from(chart::periods_per_year(&payment.assessed));
         let mut runs: Vec<(u32, u32, Decimal)> = Vec::new();
         for year in payment.pot_per_year.iter().flatten() {
-            let Some(amount) = dec(&year.amount) else {
+            let Some(pot) = self
+                .whole_period_pots(payment, year.contract_year)
+                .last()
+                .copied()
+            else {
                 continue;
             };
-            let pot = round2(amount / per);
             match runs.last_mut() {
                 Some((_, last, value)) if *value == pot => *last = year.contract_year,
                 _ => runs.push((year.contract_year, year.contract_year, pot)),
+            }
+        }
+        runs
+    }
+
+    /// The pot of one whole period in words, per run of contract years with the same pots:
+    /// `£83,333.33 or £83,333.34` where the pennies differ.
+    pub(super) fn period_pot_words(&self, payment: &PaymentSpec) -> Vec<(u32, u32, String)> {
+        let mut runs: Vec<(u32, u32, String)> = Vec::new();
+        for year in payment.pot_per_year.iter().flatten() {
+            let pots = self.whole_period_pots(payment, year.contract_year);
+            if pots.is_empty() {
+                continue;
+            }
+            let text = pots
+                .iter()
+                .map(|p| self.money_dec(*p))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            match runs.last_mut() {
+                Some((_, last, value)) if *value == text => *last = year.contract_year,
+                _ => runs.push((year.contract_year, year.contract_year, text)),
             }
         }
         runs
@@ -269,10 +334,15 @@ impl<'a> Ctx<'a> {
                 price_per_point,
                 adjusted_by,
                 ..
-            } if !adjusted_by.is_empty() => dec(points).zip(dec(price_per_point)).map(|(a, b)| {
+            } if !adjusted_by.is_empty() => {
+                // The highest price of any year.
+                let price = price_per_point
+                    .iter()
+                    .filter_map(|y| dec(&y.amount))
+                    .max()?;
                 let per = Decimal::from(chart::periods_per_year(&p.assessed));
-                self.money_dec(a * b * per)
-            }),
+                dec(points).map(|a| self.money_dec(a * price * per))
+            }
             _ => None,
         }
     }
