@@ -2,16 +2,15 @@
 //! indicator, sampled at a step, as a table, CSV, JSON or SVG.
 //!
 //! The payout at each value is worked out in decimals from the resolved model, the way
-//! evaluation works out one whole assessment period in contract year 1: the band a value falls
-//! in is chosen by the contract's boundary rule, a share is of the period's pot, and the amount is
-//! rounded by the contract's rounding rule. Gateways, caps, deductions and adjustment factors
+//! evaluation works out the first whole assessment period of a contract year (year 1 unless
+//! another is chosen): the band a value falls in is chosen by the contract's boundary rule, a
+//! share is of the period's pot, and the amount is rounded by the contract's rounding rule. Gateways, caps, deductions and adjustment factors
 //! supplied with the data are not applied: they depend on more than the one value. The SVG is
 //! the specification's payout chart ([`crate::emit::chart::payout_svg`]).
 
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
-use crate::calendar::frequency_months;
 use crate::model::{
     scale_position, share_on_scale, Contract, Improvement, ImprovementPays, Indicator, Mechanism,
     Payment,
@@ -31,7 +30,8 @@ pub struct CurvePoint {
     /// The share of the period's pot paid, in percent; `None` when the payment pays an amount.
     #[serde(serialize_with = "opt_dec")]
     pub share: Option<Decimal>,
-    /// The amount paid for one period in contract year 1, rounded; `None` without a pot.
+    /// The amount paid for one whole period of the curve's contract year, rounded; `None`
+    /// without a pot.
     #[serde(serialize_with = "opt_dec")]
     pub amount: Option<Decimal>,
     /// The band (or part of the scale) the value falls in.
@@ -336,7 +336,14 @@ fn nice_step(raw: Decimal) -> Decimal {
 
 /// The payout curve of one payment, sampled every `step` (default: a round 1% of the range)
 /// and at every threshold, the baseline, the first target and just either side of each jump.
-pub fn curve(contract: &Contract, payment: &str, step: Option<Decimal>) -> Result<Curve, String> {
+/// The curve of `payment` in contract `year` (1 when not given): prices, pots and targets may
+/// change by contract year.
+pub fn curve(
+    contract: &Contract,
+    payment: &str,
+    step: Option<Decimal>,
+    year: Option<u32>,
+) -> Result<Curve, String> {
     let Some(found) = contract.payments.iter().find(|p| p.name == payment) else {
         let names: Vec<&str> = contract.payments.iter().map(|p| p.name.as_str()).collect();
         return Err(format!(
@@ -361,17 +368,28 @@ pub fn curve(contract: &Contract, payment: &str, step: Option<Decimal>) -> Resul
     if step.is_some_and(|s| s <= Decimal::ZERO) {
         return Err("the step must be more than 0".to_string());
     }
-    let per_year = Decimal::from(12 / frequency_months(found.frequency));
+    let years = contract.calendar.contract_years();
+    let year = year.unwrap_or(1);
+    if year == 0 || year > years {
+        return Err(format!(
+            "the contract has {years} contract year{}: choose a year from 1 to {years}",
+            if years == 1 { "" } else { "s" }
+        ));
+    }
+    // The pot of the year's first whole period (it takes any odd penny of the split).
+    let pot = found.pot_per_year.as_ref().and_then(|_| {
+        found
+            .period_pots(&contract.calendar, contract.rounding, false)
+            .into_iter()
+            .find(|p| p.year == year && !p.is_part())
+            .map(|p| p.pot)
+    });
     let model = Model {
         contract,
         payment: found,
         indicator,
-        year: 1,
-        pot: found
-            .pot_per_year
-            .as_ref()
-            .and_then(|pots| pots.first())
-            .map(|pot| *pot / per_year),
+        year,
+        pot,
     };
     let thresholds = model.thresholds();
     let on_improvement = model.on_improvement();
@@ -676,7 +694,7 @@ mod tests {
     #[test]
     fn tiers_follow_the_boundary_rule_and_mark_jumps() {
         let c = contract("richmond-community.obc");
-        let curve = curve(&c, "care_planning", None).expect("curve");
+        let curve = curve(&c, "care_planning", None, None).expect("curve");
         assert_eq!(curve.unit, "percent");
         assert_eq!(curve.thresholds, ["60", "75", "90"]);
         // Percent: 0 to 100 at 1 point, plus either side of each jump.
@@ -694,7 +712,7 @@ mod tests {
     #[test]
     fn linear_bands_are_continuous_and_exact() {
         let c = contract("richmond-community.obc");
-        let curve = curve(&c, "at_home", None).expect("curve");
+        let curve = curve(&c, "at_home", None, None).expect("curve");
         // 82% is 2/5 of the way from 80% to 85%: 50% + 20% = 70%.
         assert_eq!(at(&curve, "82").share, Some(d("70")));
         assert_eq!(at(&curve, "80").share, Some(d("50")));
@@ -711,7 +729,7 @@ mod tests {
     #[test]
     fn points_pay_before_factors() {
         let c = contract("gp-quality-points.obc");
-        let curve = curve(&c, "ast003_points", Some(d("5"))).expect("curve");
+        let curve = curve(&c, "ast003_points", Some(d("5")), None).expect("curve");
         let p = at(&curve, "65");
         assert_eq!(p.share, None);
         // 16 of 20 points; the contract's worked example then multiplies by factors.
@@ -734,21 +752,21 @@ mod tests {
     #[test]
     fn errors_are_plain_words() {
         let c = contract("social-outcomes-partnership.obc");
-        let missing = curve(&c, "nope", None).expect_err("no such payment");
+        let missing = curve(&c, "nope", None, None).expect_err("no such payment");
         assert!(missing.contains("no payment called `nope`"), "{missing}");
-        let card = curve(&c, "results_fees", None).expect_err("rate card");
+        let card = curve(&c, "results_fees", None, None).expect_err("rate card");
         assert!(card.contains("rate card"), "{card}");
         assert!(svg(&c, "results_fees").is_none());
-        let zero = curve(&c, "fewer_rough_sleepers", Some(Decimal::ZERO)).expect_err("step");
+        let zero = curve(&c, "fewer_rough_sleepers", Some(Decimal::ZERO), None).expect_err("step");
         assert!(zero.contains("step"), "{zero}");
-        let tiny = curve(&c, "fewer_rough_sleepers", Some(d("0.0000001"))).expect_err("step");
+        let tiny = curve(&c, "fewer_rough_sleepers", Some(d("0.0000001")), None).expect_err("step");
         assert!(tiny.contains("larger step"), "{tiny}");
     }
 
     #[test]
     fn improvement_against_a_comparison_group_is_over_the_improvement() {
         let c = contract("social-outcomes-partnership.obc");
-        let curve = curve(&c, "fewer_rough_sleepers", None).expect("curve");
+        let curve = curve(&c, "fewer_rough_sleepers", None, None).expect("curve");
         assert!(curve.unit.contains("improvement"), "{}", curve.unit);
         assert_eq!(at(&curve, "0").amount, Some(d("0")));
         let amounts: Vec<Decimal> = curve.points.iter().filter_map(|p| p.amount).collect();
@@ -759,7 +777,7 @@ mod tests {
     #[test]
     fn renderers_agree() {
         let c = contract("hospital-quality-incentive.obc");
-        let curve = curve(&c, "uti_cquin", Some(d("10"))).expect("curve");
+        let curve = curve(&c, "uti_cquin", Some(d("10")), None).expect("curve");
         let csv = csv(&curve);
         assert_eq!(csv.lines().count(), curve.points.len() + 1);
         let json: serde_json::Value = serde_json::from_str(&json(&curve)).expect("JSON");

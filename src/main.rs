@@ -98,6 +98,9 @@ enum Command {
         /// The distance between points, in the indicator's unit (such as `0.5`).
         #[arg(long)]
         step: Option<String>,
+        /// The contract year to draw (1 for the first): prices, pots and targets may change by year.
+        #[arg(long, value_name = "N")]
+        year: Option<u32>,
         #[arg(long, value_enum, default_value_t = CurveOutput::Table)]
         format: CurveOutput,
         /// Write to this file instead of standard output.
@@ -152,7 +155,7 @@ enum EmitOutput {
     Ocds,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum CurveOutput {
     Table,
     Csv,
@@ -195,12 +198,14 @@ fn main() -> ExitCode {
             contract,
             payment,
             step,
+            year,
             format,
             output,
         } => curve(
             &contract,
             &payment,
             step.as_deref(),
+            year,
             format,
             output.as_deref(),
         ),
@@ -531,6 +536,7 @@ fn curve(
     path: &std::path::Path,
     payment: &str,
     step: Option<&str>,
+    year: Option<u32>,
     format: CurveOutput,
     output: Option<&std::path::Path>,
 ) -> ExitCode {
@@ -546,10 +552,14 @@ fn curve(
         Ok(contract) => contract,
         Err(code) => return code,
     };
+    if format == CurveOutput::Svg && year.is_some_and(|y| y != 1) {
+        eprintln!("error: `--year` applies to the table, CSV and JSON; the SVG chart shows contract year 1, as the specification does");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let text = match format {
         CurveOutput::Svg => obc::curve::svg(&contract, payment)
             .ok_or_else(|| format!("payment `{payment}` has no payout curve to draw")),
-        _ => obc::curve::curve(&contract, payment, step).map(|c| match format {
+        _ => obc::curve::curve(&contract, payment, step, year).map(|c| match format {
             CurveOutput::Csv => obc::curve::csv(&c),
             CurveOutput::Json => obc::curve::json(&c),
             _ => obc::curve::table(&c),

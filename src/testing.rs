@@ -427,6 +427,36 @@ pub fn updated_source(text: &str, results: &[TestResult], contract: &Contract) -
     out
 }
 
+/// The runs of contract years in which a payment's pot, prices and fees stay the same, as
+/// (first year, last year).
+fn year_runs(payment: &crate::model::Payment, years: u32) -> Vec<(u32, u32)> {
+    use crate::model::Mechanism;
+    let amounts = |year: u32| -> Vec<Decimal> {
+        let mut amounts: Vec<Decimal> = payment
+            .pot_per_year
+            .iter()
+            .flat_map(|pots| pots.get(year as usize - 1).or(pots.last()).copied())
+            .collect();
+        match &payment.mechanism {
+            Mechanism::Points { price, .. } => amounts.push(price.at(year)),
+            Mechanism::RateCard(card) => {
+                amounts.extend(card.attachment_fee.as_ref().map(|f| f.at(year)));
+                amounts.extend(card.outcomes.iter().map(|o| o.price.at(year)));
+            }
+            _ => {}
+        }
+        amounts
+    };
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for year in 1..=years {
+        match runs.last_mut() {
+            Some((first, last)) if amounts(*first) == amounts(year) => *last = year,
+            _ => runs.push((year, year)),
+        }
+    }
+    runs
+}
+
 /// What no test exercises: bands, caps, gateway outcomes and rate-card fees, in words.
 pub fn uncovered(contract: &Contract, results: &[TestResult]) -> (usize, Vec<String>) {
     use crate::model::Mechanism;
@@ -474,6 +504,32 @@ pub fn uncovered(contract: &Contract, results: &[TestResult]) -> (usize, Vec<Str
                 }
             }
             _ => {}
+        }
+        if let (Mechanism::RateCard(_), Some(_)) = (&payment.mechanism, &payment.pot_per_year) {
+            need(
+                seen(&payment.name, &Exercised::Cap("yearly budget".into())),
+                format!("payment `{}`: the yearly budget", payment.name),
+            );
+        }
+        // Where a price, fee or pot changes by contract year, each run of years with the same
+        // amounts needs a worked example in it.
+        let runs = year_runs(payment, contract.calendar.contract_years());
+        if runs.len() > 1 {
+            for (first, last) in runs {
+                let covered = (first..=last).any(|y| seen(&payment.name, &Exercised::Year(y)));
+                let years = if first == last {
+                    format!("contract year {first}")
+                } else {
+                    format!("contract years {first} to {last}")
+                };
+                need(
+                    covered,
+                    format!(
+                        "payment `{}` in {years} (its amounts change by contract year)",
+                        payment.name
+                    ),
+                );
+            }
         }
         for (scope, _) in payment
             .caps

@@ -49,12 +49,12 @@ fn first_curve_of_each_example() {
         let Some(payment) = curved(&contract).into_iter().next() else {
             // A contract of rate cards only: asking for a curve is refused in words.
             for p in &contract.payments {
-                let err = curve::curve(&contract, &p.name, None).expect_err("no curve");
+                let err = curve::curve(&contract, &p.name, None, None).expect_err("no curve");
                 assert!(err.contains("rate card"), "{err}");
             }
             continue;
         };
-        let c = curve::curve(&contract, &payment, None).expect("curve");
+        let c = curve::curve(&contract, &payment, None, None).expect("curve");
         let name = format!("{}-{payment}", stem(&path));
         insta::assert_snapshot!(format!("table-{name}"), curve::table(&c));
         insta::assert_snapshot!(format!("csv-{name}"), curve::csv(&c));
@@ -69,7 +69,7 @@ fn every_curve_includes_its_thresholds_baseline_and_target() {
     for path in examples() {
         let contract = load(&path);
         for payment in curved(&contract) {
-            let c = curve::curve(&contract, &payment, None).expect("curve");
+            let c = curve::curve(&contract, &payment, None, None).expect("curve");
             let values: Vec<String> = c
                 .points
                 .iter()
@@ -109,7 +109,7 @@ fn better_higher() -> Vec<(Contract, String)> {
 }
 
 fn never_falls(contract: &Contract, payment: &str, step: Option<Decimal>) {
-    let c = curve::curve(contract, payment, step).expect("curve");
+    let c = curve::curve(contract, payment, step, None).expect("curve");
     for w in c.points.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         assert!(
@@ -152,8 +152,8 @@ proptest! {
 }
 
 /// Every point of every curve pays what `obc eval` pays for that value, in the first whole
-/// period of contract year 1, with gateways and caps set aside: the curve and the evaluator
-/// can never disagree.
+/// period of each contract year (pots and prices may change by year), with gateways and caps
+/// set aside: the curve and the evaluator can never disagree.
 #[test]
 fn every_curve_point_is_what_evaluation_pays() {
     use obc::data::{Dataset, Observation, RowRef};
@@ -171,65 +171,69 @@ fn every_curve_point_is_what_evaluation_pays() {
             ) else {
                 continue;
             };
-            let Some(period) = contract
-                .calendar
-                .periods_with_length(payment.frequency)
-                .into_iter()
-                .find(|(p, whole)| p.days() == *whole)
-                .map(|(p, _)| p)
-            else {
-                continue;
-            };
-            let mut single = contract.clone();
-            single.payments = vec![obc::model::Payment {
-                caps: Vec::new(),
-                floors: Vec::new(),
-                advance: None,
-                ..payment.clone()
-            }];
-            single.deductions.clear();
-            let factors: Vec<String> = match &payment.mechanism {
-                Mechanism::Points { factors, .. } => factors.clone(),
-                _ => Vec::new(),
-            };
-            let points = curve::curve(&contract, &name, None)
-                .expect("a curve")
-                .points;
-            for point in points.iter().step_by(7) {
-                let data = Dataset {
-                    observations: vec![Observation {
-                        indicator: indicator.clone(),
-                        period: period.clone(),
-                        value: point.value,
-                        numerator: None,
-                        denominator: None,
-                        comparison: None,
-                        factors: factors.iter().map(|f| (f.clone(), Decimal::ONE)).collect(),
-                        flags: Default::default(),
-                        row: RowRef {
-                            file: FileId(0),
-                            row: 1,
-                            line: 1,
-                            span: Default::default(),
-                        },
-                    }],
-                    ..Default::default()
+            for year in 1..=contract.calendar.contract_years() {
+                let Some(period) = contract
+                    .calendar
+                    .periods_with_length(payment.frequency)
+                    .into_iter()
+                    .find(|(p, whole)| {
+                        p.days() == *whole && contract.calendar.contract_year_of(p.end) == year
+                    })
+                    .map(|(p, _)| p)
+                else {
+                    continue;
                 };
-                let (schedule, _) = obc::eval::evaluate(&single, &data, Default::default());
-                let paid = schedule
-                    .lines
-                    .iter()
-                    .find(|l| l.period == period.label)
-                    .map(|l| l.amount);
-                assert_eq!(
+                let mut single = contract.clone();
+                single.payments = vec![obc::model::Payment {
+                    caps: Vec::new(),
+                    floors: Vec::new(),
+                    advance: None,
+                    ..payment.clone()
+                }];
+                single.deductions.clear();
+                let factors: Vec<String> = match &payment.mechanism {
+                    Mechanism::Points { factors, .. } => factors.clone(),
+                    _ => Vec::new(),
+                };
+                let points = curve::curve(&contract, &name, None, Some(year))
+                    .expect("a curve")
+                    .points;
+                for point in points.iter().step_by(7) {
+                    let data = Dataset {
+                        observations: vec![Observation {
+                            indicator: indicator.clone(),
+                            period: period.clone(),
+                            value: point.value,
+                            numerator: None,
+                            denominator: None,
+                            comparison: None,
+                            factors: factors.iter().map(|f| (f.clone(), Decimal::ONE)).collect(),
+                            flags: Default::default(),
+                            row: RowRef {
+                                file: FileId(0),
+                                row: 1,
+                                line: 1,
+                                span: Default::default(),
+                            },
+                        }],
+                        ..Default::default()
+                    };
+                    let (schedule, _) = obc::eval::evaluate(&single, &data, Default::default());
+                    let paid = schedule
+                        .lines
+                        .iter()
+                        .find(|l| l.period == period.label)
+                        .map(|l| l.amount);
+                    assert_eq!(
                     paid,
                     point.amount,
-                    "{} `{name}` at {}: the curve says {:?}, evaluation pays {:?}",
+                    "{} `{name}` in year {year} at {}: the curve says {:?}, evaluation pays {:?}",
                     path.display(),
                     point.value,
                     point.amount,
                     paid
                 );
+                }
             }
         }
     }

@@ -118,6 +118,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             continue;
         };
         run.used_rows.extend(measured.rows.iter().map(|o| o.row));
+        line.exercised.push(super::Exercised::Year(year));
         line.rows = measured.rows.iter().map(|o| run.row_name(o.row)).collect();
         line.measured = Some(format_value(
             measured

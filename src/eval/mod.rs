@@ -120,6 +120,8 @@ pub enum Exercised {
     Gateway(String, bool),
     /// A rate-card fee: an outcome's name, or `attachment fee`.
     Fee(String),
+    /// A contract year in which the line had something to assess (a value, or fees).
+    Year(u32),
 }
 
 /// The payment schedule that `obc eval --format json` writes.
@@ -604,6 +606,7 @@ pub(crate) fn exercised_step(what: &Exercised) -> String {
         Exercised::Gateway(name, true) => format!("{EXERCISED}pass {name}"),
         Exercised::Gateway(name, false) => format!("{EXERCISED}fail {name}"),
         Exercised::Fee(name) => format!("{EXERCISED}fee {name}"),
+        Exercised::Year(year) => format!("{EXERCISED}year {year}"),
     }
 }
 
@@ -623,6 +626,7 @@ pub(crate) fn take_exercised(line: &mut Line) {
                     "cap" => Exercised::Cap(what),
                     "pass" => Exercised::Gateway(what, true),
                     "fail" => Exercised::Gateway(what, false),
+                    "year" => Exercised::Year(what.parse().unwrap_or_default()),
                     _ => Exercised::Fee(what),
                 });
             }

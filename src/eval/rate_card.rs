@@ -151,6 +151,8 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
         }
         if kinds.is_empty() {
             steps.push(format!("no outcomes or starts in {}", period.label));
+        } else {
+            steps.push(super::exercised_step(&super::Exercised::Year(year)));
         }
         if outside_window > 0 {
             steps.push(format!(
