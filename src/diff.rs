@@ -40,9 +40,10 @@ impl Diff {
     }
 }
 
-const AREAS: [&str; 6] = [
+const AREAS: [&str; 7] = [
     "contract",
     "indicator",
+    "value",
     "payment",
     "gateway",
     "deduction",
@@ -58,6 +59,7 @@ pub fn diff(old: &Spec, new: &Spec) -> Diff {
     };
     d.contract(old, new);
     d.indicators(old, new);
+    d.values(old, new);
     d.payments(old, new);
     d.gateways(old, new);
     d.deductions(old, new);
@@ -127,6 +129,7 @@ fn heading(area: &str) -> &'static str {
     match area {
         "contract" => "Contract",
         "indicator" => "Indicators",
+        "value" => "Inputs and derived values",
         "payment" => "Payments",
         "gateway" => "Gateways",
         "deduction" => "Deductions",
@@ -495,6 +498,69 @@ impl Differ {
             Some(yes_no(n.reporting_only)),
         );
         c("cohort", o.cohort.clone(), n.cohort.clone());
+    }
+
+    /// Inputs and derived values: added, removed, and what changed in each.
+    fn values(&mut self, old: &Spec, new: &Spec) {
+        let input = |i: &crate::emit::spec::InputSpec| {
+            let mut text = format!("input, {}", i.unit.words);
+            if let Some(range) = &i.range {
+                text.push_str(&format!(
+                    ", range {} to {}",
+                    num(&range.from),
+                    num(&range.to)
+                ));
+            }
+            text
+        };
+        for name in names(&old.inputs, &new.inputs, |i| &i.name) {
+            let o = old.inputs.iter().find(|i| i.name == name);
+            let n = new.inputs.iter().find(|i| i.name == name);
+            match (o, n) {
+                (Some(o), Some(n)) => {
+                    self.push("value", &name, "title", o.title.clone(), n.title.clone());
+                    self.push("value", &name, "input", Some(input(o)), Some(input(n)));
+                }
+                (o, n) => {
+                    let what = if o.is_some() { "removed" } else { "added" };
+                    self.push("value", &name, what, o.map(input), n.map(input));
+                }
+            }
+        }
+        let derived = |d: &crate::emit::spec::DerivedSpec| {
+            let mut text = format!("equals {}", d.equals);
+            if let Some(places) = d.rounded_to {
+                text.push_str(&format!(", rounded to {places} decimal places"));
+            }
+            if let Some(range) = &d.range {
+                text.push_str(&format!(
+                    ", range {} to {}",
+                    num(&range.from),
+                    num(&range.to)
+                ));
+            }
+            text
+        };
+        for name in names(&old.derived_values, &new.derived_values, |d| &d.name) {
+            let o = old.derived_values.iter().find(|d| d.name == name);
+            let n = new.derived_values.iter().find(|d| d.name == name);
+            match (o, n) {
+                (Some(o), Some(n)) => {
+                    self.push("value", &name, "title", o.title.clone(), n.title.clone());
+                    self.push(
+                        "value",
+                        &name,
+                        "worked out as",
+                        Some(derived(o)),
+                        Some(derived(n)),
+                    );
+                }
+                (o, n) => {
+                    let what = if o.is_some() { "removed" } else { "added" };
+                    self.push("value", &name, what, o.map(derived), n.map(derived));
+                }
+            }
+        }
     }
 
     fn payments(&mut self, old: &Spec, new: &Spec) {

@@ -42,6 +42,10 @@ pub struct Contract {
     pub indicators: BTreeMap<String, Indicator>,
     pub factors: Vec<String>,
     pub flags: Vec<String>,
+    /// Figures supplied with the data, by name.
+    pub inputs: BTreeMap<String, Input>,
+    /// Values worked out from inputs, indicators and constants, by name.
+    pub derived: BTreeMap<String, Derived>,
     pub payments: Vec<Payment>,
     pub deductions: Vec<Deduction>,
     pub gateways: Vec<Gateway>,
@@ -93,6 +97,17 @@ impl Rounding {
             RoundingUnit::Major => 0,
         };
         self.round_to_places(amount, places)
+    }
+
+    /// The money unit in words, plural, for the contract's currency: `pennies`, `cents`, `pounds`.
+    pub fn unit_words(self, currency: CurrencyCode) -> &'static str {
+        match (self.unit, currency) {
+            (RoundingUnit::Minor, CurrencyCode::Gbp) => "pennies",
+            (RoundingUnit::Minor, _) => "cents",
+            (RoundingUnit::Major, CurrencyCode::Gbp) => "pounds",
+            (RoundingUnit::Major, CurrencyCode::Eur) => "euros",
+            (RoundingUnit::Major, CurrencyCode::Usd) => "dollars",
+        }
     }
 
     /// The smallest amount of money lines are rounded to: 0.01 for pennies, 1 for pounds.
@@ -212,6 +227,98 @@ pub struct Indicator {
     pub reporting_only: bool,
 }
 
+impl Contract {
+    /// The unit of an indicator or an input.
+    pub fn unit_of(&self, name: &str) -> Option<Unit> {
+        self.indicators
+            .get(name)
+            .map(|i| i.unit)
+            .or_else(|| self.inputs.get(name).map(|i| i.unit))
+    }
+}
+
+/// A figure supplied with the data, such as a practice's list size.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Where the input's name is written, to point at when its data is missing.
+    pub defined_at: (FileId, Span),
+    pub name: String,
+    pub title: Option<String>,
+    pub unit: Unit,
+    /// The values it may take, both ends included, in its unit (85% is 85).
+    pub range: Option<(Decimal, Decimal)>,
+}
+
+/// A value worked out from inputs, indicators and constants.
+#[derive(Clone, Debug)]
+pub struct Derived {
+    pub defined_at: (FileId, Span),
+    pub name: String,
+    pub title: Option<String>,
+    pub expr: Expr,
+    /// The calculation as written, such as `list_size / national_list_size`.
+    pub written: String,
+    /// Decimal places it is rounded to, by the contract's rounding mode; `None`: not rounded.
+    pub places: Option<u32>,
+    /// The values it may take, both ends included (a percentage as written: 85% is 85).
+    pub range: Option<(Decimal, Decimal)>,
+    pub dimension: crate::units::Dimension,
+}
+
+/// A calculation, its names resolved. Percentages are fractions here: 5% is 0.05, and a
+/// percentage indicator's value of 85% is 0.85.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Constant {
+        value: Decimal,
+        /// As written, such as `5%` or `£120`.
+        written: String,
+    },
+    Input(String),
+    Derived(String),
+    /// An indicator's value for the period.
+    Indicator(String),
+    Numerator(String),
+    Denominator(String),
+    Op(crate::syntax::ast::Operator, Box<Expr>, Box<Expr>),
+    Min(Vec<Expr>),
+    Max(Vec<Expr>),
+}
+
+impl Expr {
+    /// Every input, derived value and indicator the calculation reads, in order, once each.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        self.collect_names(&mut names);
+        names
+    }
+
+    fn collect_names<'a>(&'a self, names: &mut Vec<&'a str>) {
+        let mut push = |name: &'a str| {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        };
+        match self {
+            Expr::Constant { .. } => {}
+            Expr::Input(n)
+            | Expr::Derived(n)
+            | Expr::Indicator(n)
+            | Expr::Numerator(n)
+            | Expr::Denominator(n) => push(n),
+            Expr::Op(_, a, b) => {
+                a.collect_names(names);
+                b.collect_names(names);
+            }
+            Expr::Min(args) | Expr::Max(args) => {
+                for arg in args {
+                    arg.collect_names(names);
+                }
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Payment {
     pub name: String,
@@ -298,6 +405,11 @@ impl Payment {
         };
         let mut totals = crate::limits::CapTotals::default();
         let mut by_year = vec![Decimal::ZERO; calendar.contract_years() as usize];
+        // A rate card's pot is its yearly budget: held before its caps, as evaluation holds it.
+        let budget = match (&self.mechanism, &self.pot_per_year) {
+            (Mechanism::RateCard(_), Some(pots)) => Some(pots),
+            _ => None,
+        };
         for PeriodPot {
             period, year, pot, ..
         } in self.period_pots(calendar, rounding, exclude_part_periods)
@@ -313,6 +425,18 @@ impl Payment {
             } else {
                 rounding.apply(best)
             };
+            let best = match budget {
+                Some(pots) => {
+                    let budget_year = pots
+                        .get(year as usize - 1)
+                        .or(pots.last())
+                        .copied()
+                        .unwrap_or_default();
+                    let spent = by_year.get(year as usize - 1).copied().unwrap_or_default();
+                    best.min((budget_year - spent).max(Decimal::ZERO))
+                }
+                None => best,
+            };
             let (capped, _) = crate::limits::cap_line(
                 calendar,
                 &self.caps,
@@ -323,14 +447,6 @@ impl Payment {
             );
             if let Some(total) = by_year.get_mut(year as usize - 1) {
                 *total += capped;
-            }
-        }
-        // A rate card's pot is its yearly budget: it never pays more in a year.
-        if let (Mechanism::RateCard(_), Some(pots)) = (&self.mechanism, &self.pot_per_year) {
-            for (year, total) in by_year.iter_mut().enumerate() {
-                if let Some(budget) = pots.get(year).or(pots.last()) {
-                    *total = (*total).min(*budget);
-                }
             }
         }
         by_year
@@ -385,6 +501,8 @@ pub fn spread_by_year(
                 year,
                 pot,
                 pot_year: amount_year,
+                shared: total,
+                whole_year: covered == per_year,
             });
         }
         index += count;
@@ -403,6 +521,11 @@ pub struct PeriodPot {
     pub pot: Decimal,
     /// The pot of the whole contract year it belongs to.
     pub pot_year: Decimal,
+    /// What the year's periods within the term share: the year's pot, pro-rated when the term
+    /// covers only part of the year.
+    pub shared: Decimal,
+    /// Whether the year's periods within the term make a whole year.
+    pub whole_year: bool,
 }
 
 impl PeriodPot {

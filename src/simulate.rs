@@ -32,7 +32,7 @@ pub struct ScenarioFile {
     pub uncertainty: Option<Uncertainty>,
 }
 
-/// Indicator values: each applies to the periods given, or to every period when none is.
+/// Indicator (or input) values: each applies to the periods given, or to every period when none is.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -55,7 +55,7 @@ pub struct GivenValue {
 pub struct Uncertainty {
     pub seed: u64,
     pub runs: u32,
-    /// Per indicator, the distribution of its value in every period.
+    /// Per indicator (or input), the distribution of its value in every period.
     pub indicators: BTreeMap<String, Spread>,
 }
 
@@ -134,8 +134,14 @@ fn decimal(text: &str, what: &str) -> Result<Decimal, String> {
     }
 }
 
-/// The reporting periods of each indicator that something pays on.
+/// The periods a value stands for when a scenario gives no period: an indicator's reporting
+/// periods; an input's contract years (a figure for a year covers its shorter periods).
 fn reporting_periods(contract: &Contract, indicator: &str) -> Vec<Period> {
+    if contract.inputs.contains_key(indicator) {
+        return contract
+            .calendar
+            .periods(crate::syntax::ast::Frequency::AnnuallyByContractYear);
+    }
     let frequency = contract.indicators.get(indicator).and_then(|i| i.reported);
     frequency
         .map(|f| contract.calendar.periods(f))
@@ -143,22 +149,13 @@ fn reporting_periods(contract: &Contract, indicator: &str) -> Vec<Period> {
 }
 
 fn observation(indicator: &str, period: Period, value: Decimal) -> Observation {
-    Observation {
-        indicator: indicator.to_string(),
-        period,
-        value,
-        numerator: None,
-        denominator: None,
-        comparison: None,
-        factors: BTreeMap::new(),
-        flags: BTreeMap::new(),
-        row: RowRef {
-            file: FileId(0),
-            row: 0,
-            line: 0,
-            span: Default::default(),
-        },
-    }
+    let row = RowRef {
+        file: FileId(0),
+        row: 0,
+        line: 0,
+        span: Default::default(),
+    };
+    Observation::figure(indicator, period, value, row)
 }
 
 /// Evaluates the contract on indicator values; periods without values pay nothing.
@@ -190,9 +187,9 @@ pub fn simulate(contract: &Contract, file: &ScenarioFile) -> Result<Simulation, 
                 &given.value,
                 &format!("scenario `{}`, `{}`", scenario.name, given.indicator),
             )?;
-            if !contract.indicators.contains_key(&given.indicator) {
+            if contract.unit_of(&given.indicator).is_none() {
                 return Err(format!(
-                    "scenario `{}`: `{}` is not an indicator of the contract",
+                    "scenario `{}`: `{}` is not an indicator or input of the contract",
                     scenario.name, given.indicator
                 ));
             }
@@ -279,13 +276,12 @@ fn monte_carlo(contract: &Contract, uncertainty: &Uncertainty) -> Result<MonteCa
     }
     let mut samplers = Vec::new();
     for (name, spread) in &uncertainty.indicators {
-        let indicator = contract
-            .indicators
-            .get(name)
-            .ok_or_else(|| format!("`{name}` is not an indicator of the contract"))?;
+        let unit = contract
+            .unit_of(name)
+            .ok_or_else(|| format!("`{name}` is not an indicator or input of the contract"))?;
         samplers.push((
             name.clone(),
-            indicator.unit,
+            unit,
             reporting_periods(contract, name),
             sampler(name, spread)?,
         ));

@@ -146,6 +146,18 @@ fn run_one(
                             written(text, setting.span)
                         )),
                     }
+                } else if let (Some(input), GivenValue::Measure(measure)) =
+                    (contract.inputs.get(&name.node), value.node)
+                {
+                    match crate::units::value_in_unit(measure, input.unit, contract.currency) {
+                        Ok(value) => data
+                            .observations
+                            .push(Observation::figure(&name.node, period, value, row)),
+                        Err(_) => result.problems.push(format!(
+                            "`{}`: the value is not in the input's unit",
+                            written(text, setting.span)
+                        )),
+                    }
                 } else if let GivenValue::YesNo(yes) = value.node {
                     flags.push((period, name.node.clone(), yes));
                 } else if let GivenValue::Measure(ast::Measure::Number(n)) = value.node {
@@ -541,6 +553,12 @@ pub fn uncovered(contract: &Contract, results: &[TestResult]) -> (usize, Vec<Str
                 format!("payment `{}`: the cap {}", payment.name, scope.words()),
             );
         }
+    }
+    for derived in contract.derived.values() {
+        need(
+            seen_gateway(&Exercised::Value(derived.name.clone())),
+            format!("derived value `{}` worked out", derived.name),
+        );
     }
     for deduction in &contract.deductions {
         for (scope, _) in &deduction.caps {

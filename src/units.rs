@@ -175,6 +175,126 @@ fn number_2dp(value: Decimal) -> String {
     }
 }
 
+/// What a calculated value measures, for checking arithmetic: its powers of money, counts and
+/// days (money ÷ money is a plain number, a count × a price is money). A percentage is a plain
+/// number shown with a `%`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Dimension {
+    pub money: i8,
+    pub count: i8,
+    pub days: i8,
+    /// Shown as a percentage (a plain number whose value is a fraction: 5% is 0.05).
+    pub percent: bool,
+}
+
+impl Dimension {
+    pub const NUMBER: Dimension = Dimension {
+        money: 0,
+        count: 0,
+        days: 0,
+        percent: false,
+    };
+    pub const PERCENT: Dimension = Dimension {
+        percent: true,
+        ..Dimension::NUMBER
+    };
+    pub const COUNT: Dimension = Dimension {
+        count: 1,
+        ..Dimension::NUMBER
+    };
+    pub const MONEY: Dimension = Dimension {
+        money: 1,
+        ..Dimension::NUMBER
+    };
+
+    /// What a value in an indicator's or input's unit measures.
+    pub fn of_unit(unit: Unit) -> Dimension {
+        match unit {
+            Unit::Percent => Dimension::PERCENT,
+            Unit::Count => Dimension::COUNT,
+            Unit::Money => Dimension::MONEY,
+            Unit::Days => Dimension {
+                days: 1,
+                ..Dimension::NUMBER
+            },
+            Unit::RatePer(_) | Unit::Score { .. } | Unit::Ratio => Dimension::NUMBER,
+        }
+    }
+
+    /// Whether two values can be added, compared or taken the least or most of.
+    pub fn same_as(self, other: Dimension) -> bool {
+        (self.money, self.count, self.days) == (other.money, other.count, other.days)
+    }
+
+    /// A plain number (or percentage), with no money, counts or days in it.
+    pub fn is_plain(self) -> bool {
+        self.same_as(Dimension::NUMBER)
+    }
+
+    pub fn times(self, other: Dimension) -> Dimension {
+        Dimension {
+            money: self.money.saturating_add(other.money),
+            count: self.count.saturating_add(other.count),
+            days: self.days.saturating_add(other.days),
+            // A percentage of something is that thing; a percentage of a percentage is a share.
+            percent: self.percent && other.percent,
+        }
+    }
+
+    pub fn divided_by(self, other: Dimension) -> Dimension {
+        Dimension {
+            money: self.money.saturating_sub(other.money),
+            count: self.count.saturating_sub(other.count),
+            days: self.days.saturating_sub(other.days),
+            percent: false,
+        }
+    }
+
+    /// The dimension in words, with an article: `a count`, `money`, `money per count`.
+    pub fn words(self) -> String {
+        if self.is_plain() {
+            return if self.percent {
+                "a percentage".to_string()
+            } else {
+                "a plain number".to_string()
+            };
+        }
+        let part = |power: i8, one: &str| -> Option<String> {
+            match power.unsigned_abs() {
+                0 => None,
+                1 => Some(one.to_string()),
+                n => Some(format!("{one} to the power {n}")),
+            }
+        };
+        let over: Vec<String> = [
+            part(self.money.max(0), "money"),
+            part(self.count.max(0), "a count"),
+            part(self.days.max(0), "days"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let under: Vec<String> = [
+            part(self.money.min(0), "money"),
+            part(self.count.min(0), "count"),
+            part(self.days.min(0), "day"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let over = if over.is_empty() {
+            "a number".to_string()
+        } else {
+            over.join(" times ")
+        };
+        if under.is_empty() {
+            over
+        } else {
+            format!("{over} per {}", under.join(" per "))
+        }
+    }
+}
+
 /// A length of time in words: `1 month`, `91 days`.
 pub fn duration_words(duration: Duration) -> String {
     let unit = match duration.unit {

@@ -340,6 +340,10 @@ fn at_risk(
     span: Span,
 ) -> Vec<Decimal> {
     let file = header.file;
+    let layout: Vec<_> = steps.iter().map(|s| (s.node.phase, s.span)).collect();
+    if !ctx.steps_once_each(&layout, file, "`at risk`") {
+        return Vec::new();
+    }
     let mut resolved = Vec::new();
     for step in steps {
         if let Some(phase) = step.node.phase {

@@ -276,6 +276,29 @@ fn deduction_block<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Dedu
 
 /// Runs after every use of every indicator has been seen.
 pub(super) fn check_hygiene(ctx: &mut Ctx) {
+    let unused: Vec<(FileId, crate::source::Span, String, &str)> = ctx
+        .blocks()
+        .filter_map(|(file, block)| match block {
+            Block::Input(i) => Some((file, i.name.span, i.name.node.clone(), "input")),
+            Block::Derived(d) => Some((file, d.name.span, d.name.node.clone(), "derived value")),
+            _ => None,
+        })
+        .filter(|(_, _, name, _)| !ctx.value_uses.contains(name))
+        .collect();
+    for (file, span, name, kind) in unused {
+        ctx.report(
+            Diagnostic::new(
+                Code::UnusedValue,
+                file,
+                span,
+                format!("{kind} `{name}` is not used by any payment, deduction or calculation"),
+                "never used",
+            )
+            .with_help(
+                "use it (in `adjusted by`, or in another value's calculation), or remove it",
+            ),
+        );
+    }
     let mut indicators: Vec<(&str, super::indicators::IndicatorInfo)> = ctx
         .indicators
         .iter()

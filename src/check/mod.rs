@@ -10,6 +10,7 @@ mod names;
 mod payments;
 mod settings;
 mod tests_blocks;
+mod values;
 
 use std::collections::{HashMap, HashSet};
 
@@ -53,9 +54,13 @@ pub fn analyse(workspace: &Workspace, sources: &Sources) -> Analysis {
         gateways: Vec::new(),
         deductions: Vec::new(),
         weights: Default::default(),
+        inputs: Default::default(),
+        derived: Default::default(),
+        value_uses: HashSet::new(),
     };
     ctx.header = contract::check(&mut ctx, workspace.root);
     indicators::check(&mut ctx);
+    values::check(&mut ctx);
     framework::check(&mut ctx);
     payments::check(&mut ctx);
     tests_blocks::check(&mut ctx);
@@ -194,6 +199,20 @@ fn describe(ctx: &Ctx) -> model::About {
                         }
                     }
                 }
+                Block::Input(i) => {
+                    for setting in &i.settings {
+                        if let ast::InputSetting::Description(d) = &setting.node {
+                            about.descriptions.insert(i.name.node.clone(), d.clone());
+                        }
+                    }
+                }
+                Block::Derived(d) => {
+                    for setting in &d.settings {
+                        if let ast::DerivedSetting::Description(text) = &setting.node {
+                            about.descriptions.insert(d.name.node.clone(), text.clone());
+                        }
+                    }
+                }
                 Block::Factor(d) => about.factors.push((d.name.node.clone(), text(&d.title))),
                 Block::Flag(d) => about.flags.push((d.name.node.clone(), text(&d.title))),
                 Block::Test(t) => about.examples.push(model::WorkedExample {
@@ -271,6 +290,8 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
         payments: ctx.payments,
         deductions: ctx.deductions,
         gateways: ctx.gateways,
+        inputs: ctx.inputs,
+        derived: ctx.derived,
     })
 }
 
@@ -313,6 +334,8 @@ fn block_span(block: &ast::Block) -> Span {
         Domain(b) => b.span,
         Indicator(b) => b.span,
         Factor(b) | Flag(b) => b.span,
+        Input(b) => b.span,
+        Derived(b) => b.span,
         Payment(b) => b.span,
         Deduction(b) => b.span,
         Gateway(b) => b.span,
@@ -337,6 +360,11 @@ pub(crate) struct Ctx<'a> {
     pub deductions: Vec<model::Deduction>,
     /// Each weighted payment's share of the money at risk, in percent, and its weight as written.
     pub weights: std::collections::BTreeMap<String, (Decimal, String)>,
+    /// Inputs and derived values that checked out, by name.
+    pub inputs: std::collections::BTreeMap<String, model::Input>,
+    pub derived: std::collections::BTreeMap<String, model::Derived>,
+    /// Inputs and derived values something refers to.
+    pub value_uses: HashSet<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -529,31 +557,12 @@ impl<'a> Ctx<'a> {
         mut value: impl FnMut(&mut Self, Spanned<T>) -> Option<Decimal>,
     ) -> Option<Vec<Decimal>> {
         let mut resolved = Vec::new();
-        let mut complete = true;
-        for (index, step) in steps.iter().enumerate() {
+        let layout: Vec<(Option<Spanned<ast::YearPhase>>, Span)> =
+            steps.iter().map(|s| (s.phase, s.value.span)).collect();
+        let mut complete = self.steps_once_each(&layout, file, what);
+        for step in steps {
             if let Some(phase) = step.phase {
                 self.year_phase(phase, file);
-                if let Some(earlier) = steps[..index]
-                    .iter()
-                    .find(|s| s.phase.map(|p| p.node) == Some(phase.node))
-                {
-                    let year = match phase.node {
-                        ast::YearPhase::In(y) | ast::YearPhase::From(y) => y,
-                    };
-                    let mut d = Diagnostic::new(
-                        Code::DuplicateSetting,
-                        file,
-                        phase.span,
-                        format!("{what} gives contract year {year} twice"),
-                        "given again",
-                    )
-                    .with_help("keep one step for each contract year");
-                    if let Some(first) = earlier.phase {
-                        d = d.with_label(first.span, "first given here");
-                    }
-                    self.report(d);
-                    complete = false;
-                }
             }
             match value(self, step.value) {
                 Some(v) => resolved.push((step.phase.map(|p| p.node), v)),
@@ -598,6 +607,53 @@ impl<'a> Ctx<'a> {
             by_year.push(*v);
         }
         Some(by_year)
+    }
+
+    /// Reports a contract year given by two steps of a value that changes by year (or two steps
+    /// with no year, which both claim every year). Returns whether each year is given once.
+    pub fn steps_once_each(
+        &mut self,
+        steps: &[(Option<Spanned<ast::YearPhase>>, Span)],
+        file: FileId,
+        what: &str,
+    ) -> bool {
+        let mut once = true;
+        for (index, (phase, span)) in steps.iter().enumerate() {
+            let same = |other: &Option<Spanned<ast::YearPhase>>| {
+                other.map(|p| p.node) == phase.map(|p| p.node)
+            };
+            let Some((earlier_phase, earlier_span)) =
+                steps[..index].iter().find(|(other, _)| same(other))
+            else {
+                continue;
+            };
+            let (message, at, first) = match phase {
+                Some(phase) => {
+                    let year = match phase.node {
+                        ast::YearPhase::In(y) | ast::YearPhase::From(y) => y,
+                    };
+                    (
+                        format!("{what} gives contract year {year} twice"),
+                        phase.span,
+                        earlier_phase.map(|p| p.span).unwrap_or(*earlier_span),
+                    )
+                }
+                None => (
+                    format!("{what} gives two amounts for every year"),
+                    *span,
+                    *earlier_span,
+                ),
+            };
+            self.report(
+                Diagnostic::new(Code::DuplicateSetting, file, at, message, "given again")
+                    .with_label(first, "first given here")
+                    .with_help(
+                        "keep one step for each contract year: `... in year 1`, `... from year 2`",
+                    ),
+            );
+            once = false;
+        }
+        once
     }
 
     /// Checks that `in year N` / `from year N` names a year of the term.

@@ -19,6 +19,8 @@ pub enum Kind {
     Outcome,
     Factor,
     Flag,
+    Input,
+    Derived,
 }
 
 impl Kind {
@@ -33,6 +35,8 @@ impl Kind {
             Kind::Outcome => "an outcome",
             Kind::Factor => "a factor",
             Kind::Flag => "a flag",
+            Kind::Input => "an input",
+            Kind::Derived => "a derived value",
         }
     }
 }
@@ -53,6 +57,7 @@ pub enum Item<'a> {
     Payment(&'a ast::Payment),
     Deduction(&'a ast::Deduction),
     Gateway(&'a ast::Gateway),
+    Derived(&'a ast::Derived),
     Other,
 }
 
@@ -85,6 +90,8 @@ impl<'a> Symbols<'a> {
                     Block::Cohort(b) => (Kind::Cohort, &b.name, Item::Other),
                     Block::Factor(b) => (Kind::Factor, &b.name, Item::Other),
                     Block::Flag(b) => (Kind::Flag, &b.name, Item::Other),
+                    Block::Input(b) => (Kind::Input, &b.name, Item::Other),
+                    Block::Derived(b) => (Kind::Derived, &b.name, Item::Derived(b)),
                     Block::Domain(d) => {
                         for outcome in &d.outcomes {
                             symbols.define(

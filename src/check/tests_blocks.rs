@@ -103,12 +103,54 @@ fn date(ctx: &mut Ctx, file: FileId, on: Spanned<ast::DateLit>) {
 fn given(ctx: &mut Ctx, file: FileId, name: &ast::Name, value: Spanned<GivenValue>) {
     let Some(symbol) = ctx.symbols.resolve(
         name,
-        &[Kind::Indicator, Kind::Factor, Kind::Flag],
+        &[
+            Kind::Indicator,
+            Kind::Factor,
+            Kind::Flag,
+            Kind::Input,
+            Kind::Derived,
+        ],
         file,
         &mut ctx.diagnostics,
     ) else {
         return;
     };
+    if symbol.kind == Kind::Derived {
+        ctx.report(
+            Diagnostic::new(
+                Code::WrongKindOfName,
+                file,
+                name.span,
+                format!(
+                    "`{}` is a derived value: obc works it out, so a test cannot give it",
+                    name.node
+                ),
+                "worked out from its inputs",
+            )
+            .with_help("give the inputs and indicators it is worked out from instead"),
+        );
+        return;
+    }
+    if symbol.kind == Kind::Input {
+        let unit = ctx.inputs.get(name.node.as_str()).map(|i| i.unit);
+        match (value.node, unit) {
+            (GivenValue::Measure(measure), Some(unit)) => {
+                ctx.value_of(Spanned::new(measure, value.span), &name.node, unit, "the given value", file);
+            }
+            (GivenValue::Measure(_), None) => {}
+            _ => ctx.report(
+                Diagnostic::new(
+                    Code::UnitMismatch,
+                    file,
+                    value.span,
+                    format!("`{}` is an input, a single figure, but is given as a proportion or `yes`/`no`", name.node),
+                    "not a single figure",
+                )
+                .with_help("give the input's figure, such as `9,800` or `£52,000`"),
+            ),
+        }
+        return;
+    }
     let wrong = |ctx: &mut Ctx, written: &str, help: &str| {
         ctx.report(
             Diagnostic::new(

@@ -50,6 +50,23 @@ pub struct Observation {
     pub row: RowRef,
 }
 
+impl Observation {
+    /// A single figure for a period: a value with no counts, comparison, factors or flags.
+    pub fn figure(name: &str, period: Period, value: Decimal, row: RowRef) -> Observation {
+        Observation {
+            indicator: name.to_string(),
+            period,
+            value,
+            numerator: None,
+            denominator: None,
+            comparison: None,
+            factors: BTreeMap::new(),
+            flags: BTreeMap::new(),
+            row,
+        }
+    }
+}
+
 /// Everything the data files say, checked.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
@@ -408,17 +425,31 @@ impl Validator<'_> {
             return;
         };
         let name = name_cell.text.trim().to_string();
+        if let Some(input) = self.contract.inputs.get(&name) {
+            self.input_row(table, row, &name, input.unit, input.range);
+            return;
+        }
         let Some(indicator) = self.contract.indicators.get(&name) else {
-            let help =
-                match closest_name(&name, self.contract.indicators.keys().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "use the name of an indicator defined in the contract".to_string(),
-                };
+            let known = self
+                .contract
+                .indicators
+                .keys()
+                .chain(self.contract.inputs.keys())
+                .map(String::as_str);
+            let help = match closest_name(&name, known) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use the name of an indicator or input defined in the contract".to_string(),
+            };
+            let message = if self.contract.derived.contains_key(&name) {
+                format!("`{name}` is a derived value: obc works it out from its inputs, so it is not given in the data")
+            } else {
+                format!("`{name}` is not an indicator or input of the contract")
+            };
             self.report(
                 Code::UnknownNameInData,
                 file,
                 name_cell.span,
-                format!("`{name}` is not an indicator of the contract"),
+                message,
                 "unknown indicator",
                 help,
             );
@@ -540,17 +571,9 @@ impl Validator<'_> {
             );
             return;
         }
-        let key = (name.clone(), period.start, period.end);
-        if let Some(first) = self.seen.get(&key).copied() {
-            let mut d = Diagnostic::new(Code::DuplicateRow, file, row.span, format!("`{name}` for {} is given twice", period.label), "second row")
-                .with_help("keep one row per indicator and period; if the figures were revised, keep the revised row only");
-            if first.file == file {
-                d = d.with_label(first.span, "first row");
-            }
-            self.diagnostics.push(d);
+        if !self.first_row(file, row.span, &name, &period, row_ref) {
             return;
         }
-        self.seen.insert(key, row_ref);
         self.data.observations.push(Observation {
             indicator: name,
             period,
@@ -562,6 +585,110 @@ impl Validator<'_> {
             flags,
             row: row_ref,
         });
+    }
+
+    /// A row giving an input's figure for a period: one value, in the input's unit and range.
+    fn input_row(
+        &mut self,
+        table: &Table,
+        row: &Row,
+        name: &str,
+        unit: Unit,
+        range: Option<(Decimal, Decimal)>,
+    ) {
+        let file = table.file;
+        let row_ref = self.row_ref(file, row);
+        if table.column("period").is_none() {
+            return; // reported once, for the header
+        }
+        let period = self.period(file, row, text(row, table.column("period")));
+        for column in ["numerator", "denominator", "comparison"] {
+            if let Some(cell) = text(row, table.column(column)) {
+                self.report(
+                    Code::InconsistentRow,
+                    file,
+                    cell.span,
+                    format!(
+                        "`{name}` is an input, a single figure, but this row gives it a `{column}`"
+                    ),
+                    "not for an input",
+                    format!("give the figure of `{name}` in the `value` column only"),
+                );
+            }
+        }
+        let value_cell = text(row, table.column("value"));
+        let Some(value) = self.number(file, value_cell, "value") else {
+            if value_cell.is_none() {
+                self.report(
+                    Code::InconsistentRow,
+                    file,
+                    row.span,
+                    format!("line {} gives no value for `{name}`", self.line(row)),
+                    "no value",
+                    "fill in the `value` column",
+                );
+            }
+            return;
+        };
+        if let Some(cell) = value_cell {
+            self.value_fits_unit(file, cell, name, unit, value);
+        }
+        let (lo, hi) = range.map_or(unit_domain(unit), |(lo, hi)| (lo, Some(hi)));
+        if value < lo || hi.is_some_and(|hi| value > hi) {
+            let currency = self.contract.currency;
+            let at = value_cell.map(|c| c.span).unwrap_or(row.span);
+            let allowed = match hi {
+                Some(hi) => format!(
+                    "from {} to {}",
+                    format_value(lo, unit, currency),
+                    format_value(hi, unit, currency)
+                ),
+                None => format!("{} or more", format_value(lo, unit, currency)),
+            };
+            self.report(
+                Code::DataValueOutOfRange,
+                file,
+                at,
+                format!(
+                    "{} is outside the range of `{name}`, which runs {allowed}",
+                    format_value(value, unit, currency)
+                ),
+                "out of range",
+                format!("check the value: `{name}` may run {allowed}"),
+            );
+            return;
+        }
+        let Some(period) = period else {
+            return;
+        };
+        if self.first_row(file, row.span, name, &period, row_ref) {
+            self.data
+                .observations
+                .push(Observation::figure(name, period, value, row_ref));
+        }
+    }
+
+    /// Records the row for a name and period, or reports it as a second row for them.
+    fn first_row(
+        &mut self,
+        file: FileId,
+        span: Span,
+        name: &str,
+        period: &Period,
+        row_ref: RowRef,
+    ) -> bool {
+        let key = (name.to_string(), period.start, period.end);
+        if let Some(first) = self.seen.get(&key).copied() {
+            let mut d = Diagnostic::new(Code::DuplicateRow, file, span, format!("`{name}` for {} is given twice", period.label), "second row")
+                .with_help("keep one row per name and period; if the figures were revised, keep the revised row only");
+            if first.file == file {
+                d = d.with_label(first.span, "first row");
+            }
+            self.diagnostics.push(d);
+            return false;
+        }
+        self.seen.insert(key, row_ref);
+        true
     }
 
     /// Symbols must match the unit (`%` only for percentages, the contract's currency only for

@@ -71,6 +71,7 @@ codes! {
     ConflictingMechanisms = "E0108", "conflicting-mechanisms", Error, "a payment has more than one way of working out the amount";
     MisplacedSetting = "E0109", "misplaced-setting", Error, "a setting does not apply to this kind of payment";
     ConflictingSettings = "E0110", "conflicting-settings", Error, "two settings of a block contradict each other";
+    CircularCalculation = "E0111", "circular-calculation", Error, "derived values are worked out from each other in a circle";
 
     PercentOutOfRange = "E0201", "percent-out-of-range", Error, "a percentage is below 0% or above 100%";
     WrongCurrency = "E0202", "wrong-currency", Error, "an amount is in a currency other than the contract's";
@@ -104,6 +105,7 @@ codes! {
     UnusedIndicator = "W0701", "unused-indicator", Warning, "an indicator is never used and not marked reporting only";
     EmptyOutcome = "W0702", "empty-outcome", Warning, "an outcome has no indicators";
     ReportingOnlyIndicatorPaid = "E0703", "reporting-only-indicator-paid", Error, "a reporting-only indicator drives a payment";
+    UnusedValue = "W0704", "unused-value", Warning, "an input or derived value is used by nothing";
 
     UnreadableData = "E0801", "unreadable-data", Error, "a data file cannot be read as a table";
     MissingColumn = "E0802", "missing-column", Error, "a data file lacks a column it needs";
@@ -119,6 +121,8 @@ codes! {
     MissingData = "E0812", "missing-data", Error, "a period that is due has no data";
     InconsistentRow = "E0813", "inconsistent-row", Error, "a row's cells contradict each other or the rows before";
     AmountTooLarge = "E0815", "amount-too-large", Error, "a payment works out larger than obc calculates with";
+    CalculationFailed = "E0816", "calculation-failed", Error, "a derived value cannot be worked out from its data";
+    DerivedValueOutOfRange = "E0817", "derived-value-out-of-range", Error, "a derived value works out outside its stated range";
     UnusedDataRow = "W0814", "unused-data-row", Warning, "a row is used by no payment, gateway or deduction";
 }
 

@@ -54,6 +54,10 @@ pub struct Spec {
     pub factors: Vec<Named>,
     /// Yes/no values supplied with the data, used by gateways.
     pub flags: Vec<Named>,
+    /// Figures supplied with the data as rows of their own, such as a practice's list size.
+    pub inputs: Vec<InputSpec>,
+    /// Values worked out from inputs, indicators and constants.
+    pub derived_values: Vec<DerivedSpec>,
     pub payments: Vec<PaymentSpec>,
     pub gateways: Vec<GatewaySpec>,
     pub deductions: Vec<DeductionSpec>,
@@ -162,6 +166,39 @@ pub struct IndicatorSpec {
     pub minimum_denominator: Option<Dec>,
     pub reporting_only: bool,
     pub cohort: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct InputSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub unit: UnitSpec,
+    /// The values it may take, both ends included; null when only its unit limits it.
+    pub range: Option<RangeSpec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DerivedSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The calculation as written, such as `list_size / national_list_size`.
+    pub equals: String,
+    /// What the value measures, in words: `a plain number`, `a percentage`, `money`, `a count`.
+    pub unit: String,
+    /// Decimal places it is rounded to (by the contract's rounding mode); null: not rounded.
+    pub rounded_to: Option<u32>,
+    /// The values it may take, both ends included (a percentage as written: `85` for 85%).
+    pub range: Option<RangeSpec>,
+    /// The inputs, indicators and derived values it is worked out from.
+    pub uses: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RangeSpec {
+    pub from: Dec,
+    pub to: Dec,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -593,6 +630,37 @@ pub fn build(contract: &Contract) -> Spec {
             .map(|(name, title)| Named {
                 name: name.clone(),
                 title: title.clone(),
+            })
+            .collect(),
+        inputs: contract
+            .inputs
+            .values()
+            .map(|i| InputSpec {
+                name: i.name.clone(),
+                title: i.title.clone(),
+                description: about.descriptions.get(&i.name).cloned(),
+                unit: unit(i.unit),
+                range: i.range.map(|(from, to)| RangeSpec {
+                    from: dec(from),
+                    to: dec(to),
+                }),
+            })
+            .collect(),
+        derived_values: contract
+            .derived
+            .values()
+            .map(|d| DerivedSpec {
+                name: d.name.clone(),
+                title: d.title.clone(),
+                description: about.descriptions.get(&d.name).cloned(),
+                equals: d.written.clone(),
+                unit: d.dimension.words(),
+                rounded_to: d.places,
+                range: d.range.map(|(from, to)| RangeSpec {
+                    from: dec(from),
+                    to: dec(to),
+                }),
+                uses: d.expr.names().into_iter().map(String::from).collect(),
             })
             .collect(),
         flags: about

@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::measure::{self, GatewayOutcome, Measured};
+use super::values;
 use super::{apply_caps, due_date, pot_words, round, CapTotals, Line, LineKind, Run, Status};
 use crate::calendar::{self, Period};
 use crate::intervals::Bound;
@@ -136,7 +137,20 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 steps: vec![reason],
                 missing: None,
             },
-            None => work(run, payment, &indicator, period_pot, &measured, pooled),
+            None => {
+                let factors = factor_values(run, payment, period, &measured);
+                for factor in &factors {
+                    for row in &factor.rows {
+                        let name = run.row_name(*row);
+                        if !line.rows.contains(&name) {
+                            line.rows.push(name);
+                        }
+                    }
+                }
+                work(
+                    run, payment, &indicator, period_pot, &measured, pooled, &factors,
+                )
+            }
         };
         if let Some(what) = &worked.missing {
             run.missing_data(
@@ -214,6 +228,62 @@ fn minimum_denominator(indicator: &Indicator, measured: &Measured) -> Option<Str
     })
 }
 
+/// An adjustment factor's value for a period, found before the arithmetic: given on the
+/// indicator's rows (a `factor`), or an input or derived value worked out for the period.
+struct FactorValue {
+    name: String,
+    value: Option<Decimal>,
+    /// How an input or derived value was worked out, in words, and the rows it read.
+    steps: Vec<String>,
+    rows: Vec<crate::data::RowRef>,
+}
+
+fn factor_values(
+    run: &mut Run,
+    payment: &Payment,
+    period: &Period,
+    measured: &Measured,
+) -> Vec<FactorValue> {
+    let Mechanism::Points { factors, .. } = &payment.mechanism else {
+        return Vec::new();
+    };
+    factors
+        .iter()
+        .map(|factor| {
+            if run.contract.factors.contains(factor) {
+                let value = measured
+                    .rows
+                    .iter()
+                    .find_map(|o| o.factors.get(factor))
+                    .copied();
+                return FactorValue {
+                    name: factor.clone(),
+                    value,
+                    steps: Vec::new(),
+                    rows: Vec::new(),
+                };
+            }
+            match values::named(run, factor, period) {
+                Ok(worked) => FactorValue {
+                    name: factor.clone(),
+                    value: Some(worked.value),
+                    steps: worked.steps,
+                    rows: worked.rows,
+                },
+                Err(problem) => {
+                    values::report(run, problem, factor, &format!("payment `{}`", payment.name));
+                    FactorValue {
+                        name: factor.clone(),
+                        value: None,
+                        steps: Vec::new(),
+                        rows: Vec::new(),
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 fn work(
     run: &Run,
     payment: &Payment,
@@ -221,6 +291,7 @@ fn work(
     period_pot: &crate::model::PeriodPot,
     measured: &Measured,
     pooled: Option<Decimal>,
+    factor_values: &[FactorValue],
 ) -> Worked {
     let value = measured.value;
     let unit = indicator.unit;
@@ -383,32 +454,51 @@ fn work(
                 run.money(amount)
             ));
             for factor in factors {
-                let given = measured
-                    .rows
+                let given = factor_values
                     .iter()
-                    .find_map(|o| o.factors.get(factor))
-                    .copied();
+                    .find(|f| &f.name == factor)
+                    .and_then(|f| {
+                        // A figure two factors share is explained once.
+                        for step in &f.steps {
+                            if !steps.contains(step) {
+                                steps.push(step.clone());
+                            }
+                        }
+                        f.value
+                    });
+                let supplied = run.contract.factors.contains(factor);
                 let Some(mut factor_value) = given else {
-                    let what = format!(
-                        "the factor `{factor}` for `{}` in {}",
-                        indicator.name, period.label
-                    );
+                    let what = if supplied {
+                        format!(
+                            "the factor `{factor}` for `{}` in {}",
+                            indicator.name, period.label
+                        )
+                    } else {
+                        format!("`{factor}` in {}", period.label)
+                    };
                     steps.push(format!("there is no value for {what}, so nothing is paid"));
                     return Worked {
                         amount: Decimal::ZERO,
                         basis: "missing factor".into(),
                         steps,
-                        missing: Some(what),
+                        // An input or derived value reports its own missing data.
+                        missing: supplied.then_some(what),
                     };
                 };
-                if let Some(places) = run.contract.factor_places {
+                // A derived value with its own rounding is used as it is.
+                let own_rounding = run
+                    .contract
+                    .derived
+                    .get(factor)
+                    .is_some_and(|d| d.places.is_some());
+                if let (Some(places), false) = (run.contract.factor_places, own_rounding) {
                     factor_value = run.contract.rounding.round_to_places(factor_value, places);
                 }
                 // Saturates rather than overflows: an amount beyond range is reported below.
                 amount = amount.checked_mul(factor_value).unwrap_or(Decimal::MAX);
                 steps.push(format!(
                     "times `{factor}` of {} is {}",
-                    factor_value.normalize(),
+                    values::exact_number(factor_value),
                     run.money(amount)
                 ));
             }
@@ -728,22 +818,13 @@ fn advances(
             .or(pots.last())
             .copied()
             .unwrap_or_default();
-        let mut steps = vec![format!(
-            "an advance of {} of the year's pot of {} is {}, paid in {per_year} instalments in whole pennies that add up to it: {} for {}",
+        let steps_first = format!(
+            "an advance of {} of the year's pot of {}: {}",
             format_percent(share),
             run.money(pot_year),
-            run.money(instalment.pot_year),
-            run.money(amount),
-            period.label
-        )];
-        if instalment.is_part() {
-            steps.push(format!(
-                "{} covers {} of its {} days, so its instalment is pro-rated",
-                period.label,
-                period.days(),
-                instalment.whole_days
-            ));
-        }
+            super::share_words(run, &instalment, per_year, "instalment", "the advance")
+        );
+        let mut steps = vec![steps_first];
         *advanced.entry(year).or_default() += amount;
         steps.push(format!(
             "advances are due at the start of each period, on {}",

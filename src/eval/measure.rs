@@ -12,6 +12,7 @@ use crate::units::format_value;
 /// An indicator's value for a period, and the rows it came from.
 pub(crate) struct Measured<'d> {
     pub value: Decimal,
+    pub numerator: Option<Decimal>,
     pub denominator: Option<Decimal>,
     pub comparison: Option<Decimal>,
     pub rows: Vec<&'d Observation>,
@@ -29,12 +30,10 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
         .iter()
         .filter(|o| o.indicator == indicator)
         .collect();
-    let unit = run
-        .contract
-        .indicators
-        .get(indicator)
-        .map(|i| i.unit)
-        .unwrap_or(Unit::Count);
+    let unit = run.contract.unit_of(indicator).unwrap_or(Unit::Count);
+    // An input is a figure for a period (a list size, a national average): a row for a longer
+    // period stands for a shorter one whatever its unit.
+    let is_input = run.contract.inputs.contains_key(indicator);
     let currency = run.currency();
     let describe = |o: &Observation| {
         format!(
@@ -52,7 +51,7 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
     }
     // A longer period's row stands for a shorter one only for rates and levels: an annual
     // count or amount is not the count or amount of each quarter.
-    let additive = matches!(unit, Unit::Count | Unit::Money);
+    let additive = matches!(unit, Unit::Count | Unit::Money) && !is_input;
     if let Some(wider) = rows
         .iter()
         .find(|o| !additive && o.period.start <= period.start && o.period.end >= period.end)
@@ -85,7 +84,7 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
     let all_fractions = inside
         .iter()
         .all(|o| o.numerator.is_some() && o.denominator.is_some());
-    let (value, denominator, how) = if all_fractions {
+    let (value, counts, how) = if all_fractions {
         let n: Decimal = inside.iter().filter_map(|o| o.numerator).sum();
         let d: Decimal = inside.iter().filter_map(|o| o.denominator).sum();
         let value = match unit {
@@ -108,7 +107,7 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
                 currency
             )
         );
-        (value, Some(d), how)
+        (value, Some((n, d)), how)
     } else if matches!(unit, Unit::Count | Unit::Money) {
         let total: Decimal = inside.iter().map(|o| o.value).sum();
         let how = format!(
@@ -123,7 +122,8 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
     };
     Some(Measured {
         value,
-        denominator,
+        numerator: counts.map(|(n, _)| n),
+        denominator: counts.map(|(_, d)| d),
         comparison: None,
         rows: inside,
         how,
@@ -133,6 +133,7 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
 fn single<'d>(o: &'d Observation, how: String) -> Measured<'d> {
     Measured {
         value: o.value,
+        numerator: o.numerator,
         denominator: o.denominator,
         comparison: o.comparison,
         rows: vec![o],

@@ -7,6 +7,7 @@ mod formula;
 pub(crate) use formula::find_band;
 mod measure;
 mod rate_card;
+mod values;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -122,6 +123,8 @@ pub enum Exercised {
     Fee(String),
     /// A contract year in which the line had something to assess (a value, or fees).
     Year(u32),
+    /// A derived value worked out for the line.
+    Value(String),
 }
 
 /// The payment schedule that `obc eval --format json` writes.
@@ -245,6 +248,7 @@ pub fn evaluate(
         diagnostics: Vec::new(),
         used_rows: Vec::new(),
         taken: Vec::new(),
+        values: Default::default(),
     };
     // Deductions that come before caps must be known before the payments they reduce.
     let early = contract.deductions_before_caps;
@@ -311,11 +315,27 @@ fn summarise(contract: &Contract, options: Options, lines: Vec<Line>) -> Schedul
                 rounding.apply(amount * Decimal::from(covered) / Decimal::from(whole.max(1)))
             };
             let value = part(contract.value_per_year);
-            let at_risk = contract
-                .at_risk_per_year
-                .get(year as usize - 1)
-                .map(|a| part(*a))
-                .unwrap_or_default();
+            // The money at risk is what the weighted payments' pots hold in the year (in a part
+            // year, their periods' pro-rated pots); without weighted payments, the year's share.
+            let weighted: Vec<&Payment> = contract
+                .payments
+                .iter()
+                .filter(|p| contract.about.weights.contains_key(&p.name))
+                .collect();
+            let at_risk = if weighted.is_empty() {
+                contract
+                    .at_risk_per_year
+                    .get(year as usize - 1)
+                    .map(|a| part(*a))
+                    .unwrap_or_default()
+            } else {
+                weighted
+                    .iter()
+                    .flat_map(|p| p.period_pots(&calendar, rounding, false))
+                    .filter(|p| p.year == year)
+                    .map(|p| p.pot)
+                    .sum()
+            };
             Some(YearTotal {
                 contract_year: year,
                 start,
@@ -365,6 +385,9 @@ pub(crate) struct Run<'a> {
     /// Deductions to take from payments before their caps: (payment, day the deduction's
     /// period ends, amount, deduction and period in words).
     pub taken: Vec<(String, Date, Decimal, String)>,
+    /// Derived values worked out so far, by name and period.
+    pub values:
+        std::collections::HashMap<(String, Date, Date), Result<values::Worked, values::Problem>>,
 }
 
 impl Run<'_> {
@@ -607,6 +630,7 @@ pub(crate) fn exercised_step(what: &Exercised) -> String {
         Exercised::Gateway(name, false) => format!("{EXERCISED}fail {name}"),
         Exercised::Fee(name) => format!("{EXERCISED}fee {name}"),
         Exercised::Year(year) => format!("{EXERCISED}year {year}"),
+        Exercised::Value(name) => format!("{EXERCISED}value {name}"),
     }
 }
 
@@ -627,6 +651,7 @@ pub(crate) fn take_exercised(line: &mut Line) {
                     "pass" => Exercised::Gateway(what, true),
                     "fail" => Exercised::Gateway(what, false),
                     "year" => Exercised::Year(what.parse().unwrap_or_default()),
+                    "value" => Exercised::Value(what),
                     _ => Exercised::Fee(what),
                 });
             }
@@ -672,39 +697,59 @@ pub(crate) fn pot_words(
     payment.pot_per_year.as_ref()?;
     let per_year = 12 / calendar::frequency_months(payment.frequency);
     let noun = period_noun(payment.frequency);
-    let even = pot.pot_year / Decimal::from(per_year);
-    let mut words = if per_year == 1 {
+    Some(share_words(run, pot, per_year, noun, "the pot"))
+}
+
+/// How one period's share of a yearly amount (a pot, an advance) was worked out, in words.
+pub(crate) fn share_words(
+    run: &Run,
+    share: &crate::model::PeriodPot,
+    per_year: u32,
+    noun: &str,
+    what: &str,
+) -> String {
+    let units = run.contract.rounding.unit_words(run.currency());
+    let even = share.pot_year / Decimal::from(per_year.max(1));
+    let mut words = if per_year == 1 && share.whole_year {
         format!(
-            "the pot for contract year {} is {}",
-            pot.year,
-            run.money(pot.pot_year)
+            "{what} for contract year {} is {}",
+            share.year,
+            run.money(share.pot_year)
         )
-    } else if run.contract.rounding.apply(even) == even {
+    } else if share.whole_year && run.contract.rounding.apply(even) == even {
         format!(
-            "the pot for contract year {} is {}, so one {noun} is {}",
-            pot.year,
-            run.money(pot.pot_year),
+            "{what} for contract year {} is {}, so one {noun} is {}",
+            share.year,
+            run.money(share.pot_year),
             run.money(even)
+        )
+    } else if share.whole_year {
+        format!(
+            "{what} for contract year {} is {}, divided among its {per_year} {noun}s in whole {units} that add up to it: {} for {}",
+            share.year,
+            run.money(share.pot_year),
+            run.money(share.pot),
+            share.period.label
         )
     } else {
         format!(
-            "the pot for contract year {} is {}, divided among its {per_year} {noun}s in whole pennies that add up to it: {} for {}",
-            pot.year,
-            run.money(pot.pot_year),
-            run.money(pot.pot),
-            pot.period.label
+            "{what} for contract year {} is {} for a whole year; its {noun}s within the term share {}, divided among them by days in whole {units}: {} for {}",
+            share.year,
+            run.money(share.pot_year),
+            run.money(share.shared),
+            run.money(share.pot),
+            share.period.label
         )
     };
-    if pot.is_part() {
+    if share.is_part() {
         words.push_str(&format!(
-            "; {} covers {} of its {} days, so its pot is {}",
-            pot.period.label,
-            pot.period.days(),
-            pot.whole_days,
-            run.money(pot.pot)
+            " ({} covers {} of its {} days)",
+            share.period.label,
+            share.period.days(),
+            share.whole_days
         ));
     }
-    Some(words)
+    words
 }
 
 pub fn period_noun(frequency: Frequency) -> &'static str {

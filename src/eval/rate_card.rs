@@ -171,6 +171,12 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
         }
         let rounded = round(run, amount, &mut steps);
         let rounded = run.take_deductions(&payment.name, period, rounded, &mut steps);
+        // The yearly budget is held before the caps, so the caps count only what is paid.
+        let budget = payment.pot_per_year.as_deref();
+        let rounded = match budget {
+            Some(budget) => within_budget(run, budget, year, &budget_used, rounded, &mut steps),
+            None => rounded,
+        };
         let capped = apply_caps(
             run,
             &payment.caps,
@@ -180,10 +186,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             rounded,
             &mut steps,
         );
-        let capped = match payment.pot_per_year.as_deref() {
-            Some(budget) => within_budget(run, budget, year, &mut budget_used, capped, &mut steps),
-            None => capped,
-        };
+        *budget_used.entry(year).or_default() += capped;
         steps.extend(due_steps);
         let count: usize = kinds.values().map(|(n, _)| n).sum();
         run.lines.push(Line {
@@ -203,20 +206,21 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
     }
 }
 
-/// Holds a line within what is left of the rate card's budget for its contract year.
+/// Holds a line within what is left of the rate card's budget for its contract year (what the
+/// year's earlier lines paid, after their caps, is already spent).
 fn within_budget(
     run: &Run,
     budget: &[Decimal],
     year: u32,
-    used: &mut BTreeMap<u32, Decimal>,
+    used: &BTreeMap<u32, Decimal>,
     amount: Decimal,
     steps: &mut Vec<String>,
 ) -> Decimal {
     let Some(budget_year) = budget.get(year as usize - 1).or(budget.last()).copied() else {
         return amount;
     };
-    let spent = used.entry(year).or_default();
-    let room = (budget_year - *spent).max(Decimal::ZERO);
+    let spent = used.get(&year).copied().unwrap_or_default();
+    let room = (budget_year - spent).max(Decimal::ZERO);
     let paid = amount.min(room);
     if paid < amount {
         steps.push(super::exercised_step(&super::Exercised::Cap(
@@ -225,12 +229,11 @@ fn within_budget(
         steps.push(format!(
             "held within the rate card's yearly budget of {} for contract year {year}: {} already paid this year, so {} becomes {}",
             run.money(budget_year),
-            run.money(*spent),
+            run.money(spent),
             run.money(amount),
             run.money(paid)
         ));
     }
-    *spent += paid;
     paid
 }
 

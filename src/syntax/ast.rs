@@ -46,6 +46,8 @@ pub enum Block {
     Indicator(Indicator),
     Factor(Declared),
     Flag(Declared),
+    Input(Input),
+    Derived(Derived),
     Payment(Payment),
     Deduction(Deduction),
     Gateway(Gateway),
@@ -397,6 +399,92 @@ pub struct Declared {
     pub name: Name,
     pub title: Option<Spanned<String>>,
     pub span: Span,
+}
+
+/// `input NAME "title" { unit count }`: a figure supplied with the data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<InputSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputSetting {
+    Unit(Unit),
+    Range(Spanned<Measure>, Spanned<Measure>),
+    Description(String),
+}
+
+/// `derived NAME "title" { equals ... }`: a value worked out from inputs, indicators and
+/// constants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Derived {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<DerivedSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DerivedSetting {
+    Equals(Spanned<Expr>),
+    /// `rounded to 4 decimal places`, by the contract's rounding mode.
+    Rounded(Spanned<u32>),
+    Range(Spanned<Measure>, Spanned<Measure>),
+    Description(String),
+}
+
+/// Arithmetic as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expr {
+    /// A plain number.
+    Number(Decimal),
+    /// `5%`, stored as 5.
+    Percent(Decimal),
+    Money(Money),
+    /// An input, derived value, factor or indicator.
+    Name(Name),
+    Numerator(Name),
+    Denominator(Name),
+    Binary {
+        op: Operator,
+        left: Box<Spanned<Expr>>,
+        right: Box<Spanned<Expr>>,
+    },
+    Call {
+        function: Function,
+        args: Vec<Spanned<Expr>>,
+    },
+    /// `( ... )`, kept so the expression can be written back as it was.
+    Brackets(Box<Spanned<Expr>>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operator {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+}
+
+impl Operator {
+    /// The sign as a reader writes it.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Operator::Add => "+",
+            Operator::Subtract => "−",
+            Operator::Multiply => "×",
+            Operator::Divide => "÷",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Function {
+    Min,
+    Max,
 }
 
 // ------------------------------------------------------------------ payments

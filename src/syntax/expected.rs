@@ -54,6 +54,15 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         direction => "`higher` or `lower`",
         frequency => "`monthly`, `quarterly`, `annually` or `annually by contract year`",
         target_step => "a target value such as `85%`",
+        input_setting => "an input setting: `unit`, `range` or `description`",
+        derived_setting => {
+            "a derived value setting: `equals`, `rounded to N decimal places`, `range` or `description`"
+        }
+        value_range => "a range such as `range 0 to 100,000`",
+        expression | sum | product | operand => {
+            "a calculation such as `list_size / national_list_size`, of numbers, names, `numerator of NAME`, `+`, `-`, `×`, `÷`, `min(...)`, `max(...)` and brackets"
+        }
+        add_op | mul_op => "`+`, `-`, `×` (or `*`) or `÷` (or `/`)",
         payment_setting => {
             "a payment setting: `weight`, `pot`, `on`, `for cohort`, `assessed`, `tiers`, `linear`, `points`, \
              `price per point`, `adjusted by`, `improvement`, `trigger`, `pooled trigger`, `pays`, `rate card`, \
@@ -97,6 +106,8 @@ pub fn setting_rule(parent: Rule) -> Option<(Rule, &'static str)> {
         domain => (outcome, "domain"),
         outcome => (outcome_setting, "outcome"),
         indicator => (indicator_setting, "indicator"),
+        input => (input_setting, "input"),
+        derived => (derived_setting, "derived value"),
         payment => (payment_setting, "payment"),
         tiers => (band, "tiers table"),
         rate_card => (rate_card_setting, "rate card"),

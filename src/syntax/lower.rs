@@ -69,6 +69,10 @@ fn is_noise(rule: Rule) -> bool {
             | Rule::k_indicator
             | Rule::k_factor
             | Rule::k_flag
+            | Rule::k_input
+            | Rule::k_derived
+            | Rule::k_numerator
+            | Rule::k_denominator
             | Rule::k_payment
             | Rule::k_deduction
             | Rule::k_gateway
@@ -364,6 +368,28 @@ impl Lowerer {
                     Block::Flag(declared)
                 }
             }
+            Rule::input => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let settings = self.settings(&pair, Rule::input_setting, Self::input_setting);
+                Block::Input(Input {
+                    name,
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
+            Rule::derived => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let settings = self.settings(&pair, Rule::derived_setting, Self::derived_setting);
+                Block::Derived(Derived {
+                    name,
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
             Rule::payment => {
                 let name = self.name(find(&pair, Rule::name)?);
                 let title = self.opt_title(&pair);
@@ -597,23 +623,7 @@ impl Lowerer {
             Rule::denominator => S::Denominator(self.text_setting(pair)?),
             Rule::source => S::Source(self.text_setting(pair)?),
             Rule::description => S::Description(self.text_setting(pair)?),
-            Rule::unit => {
-                let kind = kid(find(&pair, Rule::unit_kind)?)?;
-                S::Unit(match kind.as_rule() {
-                    Rule::unit_percent => Unit::Percent,
-                    Rule::unit_count => Unit::Count,
-                    Rule::unit_rate => Unit::RatePer(self.number(kid(kind)?)?.node),
-                    Rule::unit_money => Unit::Money,
-                    Rule::unit_days => Unit::Days,
-                    Rule::unit_score => {
-                        let mut bounds = kids(kind);
-                        let min = self.number(bounds.next()?)?.node;
-                        let max = self.number(bounds.next()?)?.node;
-                        Unit::Score { min, max }
-                    }
-                    _ => Unit::Ratio,
-                })
-            }
+            Rule::unit => S::Unit(self.unit(pair)?),
             Rule::polarity => S::Better(match find(&pair, Rule::direction)?.as_str() {
                 "lower" => Polarity::Lower,
                 _ => Polarity::Higher,
@@ -644,6 +654,126 @@ impl Lowerer {
             Rule::reporting_only => S::ReportingOnly,
             _ => S::MeasuredIn(self.name(find(&pair, Rule::name)?)),
         })
+    }
+
+    /// `unit percent`, `unit rate per 1,000`, `unit score 0 to 10` and the like.
+    fn unit(&mut self, pair: P) -> Option<Unit> {
+        let kind = kid(find(&pair, Rule::unit_kind)?)?;
+        Some(match kind.as_rule() {
+            Rule::unit_percent => Unit::Percent,
+            Rule::unit_count => Unit::Count,
+            Rule::unit_rate => Unit::RatePer(self.number(kid(kind)?)?.node),
+            Rule::unit_money => Unit::Money,
+            Rule::unit_days => Unit::Days,
+            Rule::unit_score => {
+                let mut bounds = kids(kind);
+                let min = self.number(bounds.next()?)?.node;
+                let max = self.number(bounds.next()?)?.node;
+                Unit::Score { min, max }
+            }
+            _ => Unit::Ratio,
+        })
+    }
+
+    fn value_range(&mut self, pair: &P) -> Option<(Spanned<Measure>, Spanned<Measure>)> {
+        self.two_measures(pair)
+    }
+
+    fn input_setting(&mut self, pair: P) -> Option<InputSetting> {
+        Some(match pair.as_rule() {
+            Rule::unit => InputSetting::Unit(self.unit(pair)?),
+            Rule::value_range => {
+                let (from, to) = self.value_range(&pair)?;
+                InputSetting::Range(from, to)
+            }
+            _ => InputSetting::Description(self.text_setting(pair)?),
+        })
+    }
+
+    fn derived_setting(&mut self, pair: P) -> Option<DerivedSetting> {
+        Some(match pair.as_rule() {
+            Rule::equals => {
+                let expression = find(&pair, Rule::expression)?;
+                DerivedSetting::Equals(self.sum(kid(expression)?)?)
+            }
+            Rule::rounded_places => {
+                let places = find(&pair, Rule::integer)?;
+                let at = span(&places);
+                DerivedSetting::Rounded(Spanned::new(
+                    self.check(literal::whole(places.as_str()), at)?,
+                    at,
+                ))
+            }
+            Rule::value_range => {
+                let (from, to) = self.value_range(&pair)?;
+                DerivedSetting::Range(from, to)
+            }
+            _ => DerivedSetting::Description(self.text_setting(pair)?),
+        })
+    }
+
+    /// `a + b - c`, or `a × b ÷ c`: operands joined left to right by operators of one precedence.
+    fn chain(
+        &mut self,
+        pair: P,
+        next: fn(&mut Self, P) -> Option<Spanned<Expr>>,
+    ) -> Option<Spanned<Expr>> {
+        let mut parts = kids(pair);
+        let mut left = next(self, parts.next()?)?;
+        while let Some(op) = parts.next() {
+            let op = match op.as_str() {
+                "+" => Operator::Add,
+                "-" | "−" => Operator::Subtract,
+                "*" | "×" => Operator::Multiply,
+                _ => Operator::Divide,
+            };
+            let right = next(self, parts.next()?)?;
+            let at = left.span.cover(right.span);
+            left = Spanned::new(
+                Expr::Binary {
+                    op,
+                    left: Box::new(left),
+                    right: Box::new(right),
+                },
+                at,
+            );
+        }
+        Some(left)
+    }
+
+    fn sum(&mut self, pair: P) -> Option<Spanned<Expr>> {
+        self.chain(pair, Self::product)
+    }
+
+    fn product(&mut self, pair: P) -> Option<Spanned<Expr>> {
+        self.chain(pair, Self::operand)
+    }
+
+    fn operand(&mut self, pair: P) -> Option<Spanned<Expr>> {
+        let at = span(&pair);
+        let inner = kid(pair)?;
+        let expr = match inner.as_rule() {
+            Rule::sum => Expr::Brackets(Box::new(self.sum(inner)?)),
+            Rule::function => {
+                let mut parts = kids(inner);
+                let function = match parts.next()?.as_str() {
+                    "min" => Function::Min,
+                    _ => Function::Max,
+                };
+                let mut args = Vec::new();
+                for arg in parts {
+                    args.push(self.sum(arg)?);
+                }
+                Expr::Call { function, args }
+            }
+            Rule::numerator_of => Expr::Numerator(self.name(find(&inner, Rule::name)?)),
+            Rule::denominator_of => Expr::Denominator(self.name(find(&inner, Rule::name)?)),
+            Rule::percent => Expr::Percent(self.number(inner)?.node),
+            Rule::money => Expr::Money(self.money(inner)?.node),
+            Rule::number => Expr::Number(self.number(inner)?.node),
+            _ => Expr::Name(self.name(inner)),
+        };
+        Some(Spanned::new(expr, at))
     }
 
     fn limit(&mut self, pair: P) -> Option<Limit> {

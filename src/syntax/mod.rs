@@ -121,6 +121,7 @@ fn refuse_pathological(text: &str, file: FileId) -> Option<Diagnostic> {
         );
     }
     let mut depth = 0usize;
+    let mut brackets = 0usize;
     let mut in_string = false;
     let mut in_comment = false;
     let mut escaped = false;
@@ -155,6 +156,22 @@ fn refuse_pathological(text: &str, file: FileId) -> Option<Diagnostic> {
                     }
                 }
                 '}' => depth = depth.saturating_sub(1),
+                '(' => {
+                    brackets += 1;
+                    if brackets > MAX_NESTING {
+                        return Some(
+                            Diagnostic::new(
+                                Code::NestingTooDeep,
+                                file,
+                                Span::new(offset, offset + 1),
+                                format!("brackets are nested more than {MAX_NESTING} deep"),
+                                "too deep",
+                            )
+                            .with_help("a calculation needs only a few brackets; close the brackets you opened with `)`"),
+                        );
+                    }
+                }
+                ')' => brackets = brackets.saturating_sub(1),
                 _ => {}
             }
         }

@@ -188,8 +188,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
             }
             S::AdjustedBy(factors) => {
                 for factor in factors {
-                    ctx.symbols
-                        .resolve(factor, &[Kind::Factor], file, &mut ctx.diagnostics);
+                    adjustment_factor(ctx, file, factor);
                 }
             }
             S::Advance { share, .. } => {
@@ -335,6 +334,44 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
             measured.as_ref(),
             frequency,
             calendar,
+        );
+    }
+}
+
+/// An adjustment factor: a factor supplied with the data, or an input or derived value that is
+/// a plain number (a factor multiplies money, so it must not be money or a count itself).
+fn adjustment_factor(ctx: &mut Ctx, file: FileId, factor: &ast::Name) {
+    let Some(symbol) = ctx.symbols.resolve(
+        factor,
+        &[Kind::Factor, Kind::Derived, Kind::Input],
+        file,
+        &mut ctx.diagnostics,
+    ) else {
+        return;
+    };
+    let name = factor.node.as_str();
+    ctx.value_uses.insert(name.to_string());
+    let dimension = match symbol.kind {
+        Kind::Derived => ctx.derived.get(name).map(|d| d.dimension),
+        Kind::Input => ctx
+            .inputs
+            .get(name)
+            .map(|i| crate::units::Dimension::of_unit(i.unit)),
+        _ => None,
+    };
+    if let Some(dimension) = dimension.filter(|d| !d.is_plain()) {
+        ctx.report(
+            Diagnostic::new(
+                Code::UnitMismatch,
+                file,
+                factor.span,
+                format!(
+                    "`{name}` is {}, but an adjustment factor must be a plain number",
+                    dimension.words()
+                ),
+                dimension.words(),
+            )
+            .with_help("a factor multiplies the payment, so it has no unit of its own: divide like by like, such as a list size by the national average list size (a number written in a calculation, such as `9,000`, has no unit: make it an `input` with `unit count` to divide a count by it)"),
         );
     }
 }

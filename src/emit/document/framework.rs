@@ -298,13 +298,21 @@ pub(super) fn indicators(ctx: &Ctx, blocks: &mut Vec<Block>) {
         blocks.push(Block::Table(strip));
         blocks.push(Block::Close);
     }
-    if !spec.factors.is_empty() || !spec.flags.is_empty() {
+    if !spec.factors.is_empty()
+        || !spec.flags.is_empty()
+        || !spec.inputs.is_empty()
+        || !spec.derived_values.is_empty()
+    {
         let n = spec.indicators.len() + 1;
         open(
             blocks,
             "factors-and-flags",
             3,
-            format!("3.{n} Factors and flags supplied with the data"),
+            if spec.inputs.is_empty() && spec.derived_values.is_empty() {
+                format!("3.{n} Factors and flags supplied with the data")
+            } else {
+                format!("3.{n} Values supplied with the data and worked out from it")
+            },
         );
         let mut table = Table::new(
             "Values supplied with the data for each period",
@@ -325,7 +333,62 @@ pub(super) fn indicators(ctx: &Ctx, blocks: &mut Vec<Block>) {
                 plain(f.title.clone().unwrap_or_default()),
             ]);
         }
-        blocks.push(Block::Table(table));
+        for i in &spec.inputs {
+            let mut kind = format!("Input: {}, a row of its own for each period", i.unit.words);
+            if let Some(range) = &i.range {
+                kind.push_str(&format!(
+                    ", from {} to {}",
+                    ctx.in_unit(&range.from, Some(&i.unit)),
+                    ctx.in_unit(&range.to, Some(&i.unit))
+                ));
+            }
+            let meaning = [i.title.clone(), i.description.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(". ");
+            table.row(vec![
+                Rich::new().code(i.name.clone()),
+                plain(kind),
+                plain(meaning),
+            ]);
+        }
+        if !spec.inputs.is_empty() || !spec.factors.is_empty() || !spec.flags.is_empty() {
+            blocks.push(Block::Table(table));
+        }
+        if !spec.derived_values.is_empty() {
+            let mut derived = Table::new(
+                "Values worked out for each period from the data",
+                &["Name", "Worked out as", "Meaning"],
+            );
+            derived.row_headers = true;
+            for d in &spec.derived_values {
+                let mut how = Rich::new()
+                    .code(d.equals.clone())
+                    .text(format!(", {}", d.unit));
+                how = match d.rounded_to {
+                    Some(places) => how.text(format!(
+                        ", rounded to {places} decimal place{} by the contract's rounding rule",
+                        if places == 1 { "" } else { "s" }
+                    )),
+                    None => how.text(", not rounded"),
+                };
+                if let Some(range) = &d.range {
+                    how = how.text(format!(
+                        "; it must lie from {} to {}",
+                        num(&range.from),
+                        num(&range.to)
+                    ));
+                }
+                let meaning = [d.title.clone(), d.description.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(". ");
+                derived.row(vec![Rich::new().code(d.name.clone()), how, plain(meaning)]);
+            }
+            blocks.push(Block::Table(derived));
+        }
         blocks.push(Block::Close);
     }
     blocks.push(Block::Close);

@@ -280,17 +280,40 @@ pub(super) fn mechanism_table(
                         text = text.text("; ");
                     }
                     text = text.code(name.clone());
-                    if let Some(t) = ctx
+                    let title = ctx
                         .spec
                         .factors
                         .iter()
                         .find(|f| &f.name == name)
                         .and_then(|f| f.title.clone())
-                    {
+                        .or_else(|| {
+                            let spec = ctx.spec;
+                            spec.derived_values
+                                .iter()
+                                .find(|d| &d.name == name)
+                                .map(|d| d.title.clone().unwrap_or_else(|| d.equals.clone()))
+                                .or_else(|| {
+                                    spec.inputs
+                                        .iter()
+                                        .find(|i| &i.name == name)
+                                        .and_then(|i| i.title.clone())
+                                })
+                        });
+                    if let Some(t) = title {
                         text = text.text(format!(" ({t})"));
                     }
                 }
-                table.fact("Adjusted by", text.text(", supplied with the data"));
+                let supplied = adjusted_by
+                    .iter()
+                    .all(|name| ctx.spec.factors.iter().any(|f| &f.name == name));
+                table.fact(
+                    "Adjusted by",
+                    text.text(if supplied {
+                        ", supplied with the data"
+                    } else {
+                        ", supplied with the data or worked out from it for each period"
+                    }),
+                );
             }
             blocks.push(Block::Table(table));
         }
