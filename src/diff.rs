@@ -459,6 +459,16 @@ impl Differ {
             self.push("indicator", &name, what, before, after)
         };
         c("title", o.title.clone(), n.title.clone());
+        c(
+            "exclusions come off the denominator",
+            Some(yes_no(o.exclusions_come_off_the_denominator)),
+            Some(yes_no(n.exclusions_come_off_the_denominator)),
+        );
+        c(
+            "periods combine by",
+            Some(o.combine_periods.clone()),
+            Some(n.combine_periods.clone()),
+        );
         c("definition", o.definition.clone(), n.definition.clone());
         c("numerator", o.numerator.clone(), n.numerator.clone());
         c("denominator", o.denominator.clone(), n.denominator.clone());
@@ -604,6 +614,13 @@ impl Differ {
                 .or_else(|| w.weight.as_deref().map(pct))
         };
         self.push(p, name, "weight", weight(o), weight(n));
+        self.push(
+            p,
+            name,
+            "periods combine by",
+            o.combine_periods.clone(),
+            n.combine_periods.clone(),
+        );
         let capped = |w: &PaymentSpec| w.not_capped.then(|| "not capped".to_string());
         self.push(p, name, "cap", capped(o), capped(n));
         // Pots per contract year.

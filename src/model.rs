@@ -225,9 +225,48 @@ pub struct Indicator {
     pub baseline: Option<Decimal>,
     pub minimum_denominator: Option<Decimal>,
     pub reporting_only: bool,
+    /// `exclusions come off the denominator`: data may give cases excluded from it.
+    pub exclusions: bool,
+    /// How rows of shorter periods combine into a longer one (pooling by default).
+    pub combine: crate::syntax::ast::Combine,
 }
 
 impl Contract {
+    /// The lowest value above zero that a payment, gateway, baseline or target of an indicator
+    /// names: where its thresholds start.
+    pub fn lowest_threshold(&self, indicator: &str) -> Option<Decimal> {
+        let mut values: Vec<Decimal> = Vec::new();
+        for payment in self
+            .payments
+            .iter()
+            .filter(|p| p.indicator.as_deref() == Some(indicator))
+        {
+            match &payment.mechanism {
+                Mechanism::Tiers(bands) => {
+                    for band in bands {
+                        values.extend(band.interval.lo.map(|b| b.value));
+                        values.extend(band.interval.hi.map(|b| b.value));
+                    }
+                }
+                Mechanism::Linear { from, to, .. } | Mechanism::Points { from, to, .. } => {
+                    values.extend([*from, *to]);
+                }
+                _ => {}
+            }
+        }
+        for gateway in &self.gateways {
+            for requirement in &gateway.requires {
+                if let Requirement::Indicator { name, value, .. } = requirement {
+                    if name == indicator {
+                        values.push(*value);
+                    }
+                }
+            }
+        }
+        values.extend(self.indicators.get(indicator).and_then(|i| i.baseline));
+        values.into_iter().filter(|v| *v > Decimal::ZERO).min()
+    }
+
     /// The unit of an indicator or an input.
     pub fn unit_of(&self, name: &str) -> Option<Unit> {
         self.indicators
@@ -335,6 +374,8 @@ pub struct Payment {
     pub lag: Option<(Duration, LagFrom)>,
     /// A share of the pot paid in advance at this frequency, reconciled at year end.
     pub advance: Option<(Decimal, Frequency)>,
+    /// How this payment combines rows of shorter periods, where it says (else its indicator's way).
+    pub combine: Option<crate::syntax::ast::Combine>,
 }
 
 impl Payment {

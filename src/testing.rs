@@ -121,13 +121,14 @@ fn run_one(
                 };
                 if let Some(indicator) = contract.indicators.get(&name.node) {
                     match observation_value(value.node, indicator.unit, contract) {
-                        Some((value, numerator, denominator)) => {
+                        Some((value, numerator, denominator, excluded)) => {
                             data.observations.push(Observation {
                                 indicator: name.node.clone(),
                                 period,
                                 value,
                                 numerator,
                                 denominator,
+                                excluded,
                                 comparison: against.and_then(|a| {
                                     crate::units::value_in_unit(
                                         a.node,
@@ -378,33 +379,29 @@ fn run_one(
     result
 }
 
-/// A given value in an indicator's unit, with its numerator and denominator when given as
-/// `172 of 200`.
-fn observation_value(
-    value: GivenValue,
-    unit: Unit,
-    contract: &Contract,
-) -> Option<(Decimal, Option<Decimal>, Option<Decimal>)> {
+/// A given value in an indicator's unit, with its numerator, denominator and exclusions when
+/// given as `172 of 200` or `540 of 900 excluding 180`.
+type GivenCounts = (Decimal, Option<Decimal>, Option<Decimal>, Option<Decimal>);
+
+fn observation_value(value: GivenValue, unit: Unit, contract: &Contract) -> Option<GivenCounts> {
     match value {
         GivenValue::Measure(measure) => {
             let v = crate::units::value_in_unit(measure, unit, contract.currency).ok()?;
-            Some((v, None, None))
+            Some((v, None, None, None))
         }
         GivenValue::Fraction {
             numerator,
             denominator,
-        } if !denominator.is_zero() => {
-            let ratio = numerator / denominator;
-            let v = match unit {
-                Unit::Percent => ratio * Decimal::ONE_HUNDRED,
-                Unit::RatePer(per) => ratio * per,
-                _ => ratio,
-            };
+            excluded,
+        } => {
+            let left = denominator - excluded.unwrap_or_default();
+            let v = crate::units::proportion(numerator, left, unit)?;
             let (lo, hi) = unit_domain(unit);
             (v >= lo && hi.is_none_or(|hi| v <= hi)).then_some((
                 v,
                 Some(numerator),
                 Some(denominator),
+                excluded,
             ))
         }
         _ => None,

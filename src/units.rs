@@ -175,6 +175,19 @@ fn number_2dp(value: Decimal) -> String {
     }
 }
 
+/// The value in `unit` of a numerator over a denominator (`172 of 200` is 86 for a percentage),
+/// or `None` for a unit that is not a proportion (a count, money, days, a score) or a
+/// denominator of zero.
+pub fn proportion(numerator: Decimal, denominator: Decimal, unit: Unit) -> Option<Decimal> {
+    let ratio = numerator.checked_div(denominator)?;
+    match unit {
+        Unit::Percent => ratio.checked_mul(Decimal::ONE_HUNDRED),
+        Unit::RatePer(per) => ratio.checked_mul(per),
+        Unit::Ratio => Some(ratio),
+        Unit::Count | Unit::Money | Unit::Days | Unit::Score { .. } => None,
+    }
+}
+
 /// What a calculated value measures, for checking arithmetic: its powers of money, counts and
 /// days (money ÷ money is a plain number, a count × a price is money). A percentage is a plain
 /// number shown with a `%`.

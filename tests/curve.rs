@@ -206,6 +206,7 @@ fn every_curve_point_is_what_evaluation_pays() {
                             value: point.value,
                             numerator: None,
                             denominator: None,
+                            excluded: None,
                             comparison: None,
                             factors: factors.iter().map(|f| (f.clone(), Decimal::ONE)).collect(),
                             flags: Default::default(),

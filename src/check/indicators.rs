@@ -24,6 +24,10 @@ pub struct IndicatorInfo {
     pub baseline: Option<Decimal>,
     pub target: Option<Decimal>,
     pub reporting_only: bool,
+    /// `exclusions come off the denominator`.
+    pub exclusions: bool,
+    /// How rows of shorter periods combine into a longer one.
+    pub combine: ast::Combine,
     /// Where `reported` and `reporting only` are set, for secondary labels.
     pub reported_span: Option<Span>,
     pub reporting_only_span: Option<Span>,
@@ -46,6 +50,8 @@ fn setting_word(setting: &S) -> &'static str {
         S::MinimumDenominator(_) => "minimum denominator",
         S::ReportingOnly => "reporting only",
         S::MeasuredIn(_) => "measured in cohort",
+        S::ExclusionsOffDenominator => "exclusions",
+        S::CombinePeriods(_) => "combine periods",
     }
 }
 
@@ -88,6 +94,8 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
         baseline: None,
         target: None,
         reporting_only: false,
+        exclusions: false,
+        combine: ast::Combine::Pooling,
         reported_span: None,
         reporting_only_span: None,
     };
@@ -131,6 +139,8 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
                 info.reporting_only = true;
                 info.reporting_only_span = Some(setting.span);
             }
+            S::ExclusionsOffDenominator => info.exclusions = true,
+            S::CombinePeriods(combine) => info.combine = *combine,
             S::MeasuredIn(cohort) => {
                 ctx.symbols
                     .resolve(cohort, &[Kind::Cohort], file, &mut ctx.diagnostics);
@@ -150,6 +160,11 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
         ));
         return info;
     };
+    for setting in settings {
+        if let S::CombinePeriods(combine) = setting.node {
+            combinable(ctx, file, name, unit, combine, setting.span);
+        }
+    }
     let mut baseline_span = None;
     for setting in settings {
         match &setting.node {
@@ -185,6 +200,35 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
         }
     }
     info
+}
+
+/// Reports a way of combining periods that does not suit the unit: percentages, rates and
+/// scores are not added up.
+pub(super) fn combinable(
+    ctx: &mut Ctx,
+    file: FileId,
+    name: &str,
+    unit: Unit,
+    combine: ast::Combine,
+    span: Span,
+) {
+    if combine == ast::Combine::Sum
+        && matches!(unit, Unit::Percent | Unit::RatePer(_) | Unit::Score { .. })
+    {
+        ctx.report(
+            Diagnostic::new(
+                Code::UnitMismatch,
+                file,
+                span,
+                format!(
+                    "`{name}` is measured in {}, which cannot be added up over periods",
+                    units::unit_words(unit)
+                ),
+                "cannot be added up",
+            )
+            .with_help("pool its numerators and denominators (`combine periods by pooling`), or take the `mean`, the `latest`, the `best` or the `worst` of the periods"),
+        );
+    }
 }
 
 fn target_against_baseline(

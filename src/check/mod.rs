@@ -248,6 +248,8 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
                     baseline: info.baseline,
                     minimum_denominator: info.minimum_denominator,
                     reporting_only: info.reporting_only,
+                    exclusions: info.exclusions,
+                    combine: info.combine,
                 },
             ))
         })

@@ -197,9 +197,41 @@ fn given(ctx: &mut Ctx, file: FileId, name: &ast::Name, value: Spanned<GivenValu
             GivenValue::Fraction {
                 numerator,
                 denominator,
+                excluded,
             },
         ) => {
-            if denominator == Decimal::ZERO || numerator > denominator {
+            let takes_exclusions = ctx
+                .indicators
+                .get(name.node.as_str())
+                .is_some_and(|i| i.exclusions);
+            if excluded.is_some() && !takes_exclusions {
+                ctx.report(
+                    Diagnostic::new(
+                        Code::MisplacedSetting,
+                        file,
+                        value.span,
+                        format!("`{}` does not take exclusions off its denominator", name.node),
+                        "exclusions given",
+                    )
+                    .with_help("add `exclusions come off the denominator` to the indicator, or give the value without `excluding`"),
+                );
+                return;
+            }
+            let left = denominator - excluded.unwrap_or_default();
+            if excluded.is_some_and(|e| e > denominator) || (excluded.is_some() && left.is_zero()) {
+                ctx.report(
+                    Diagnostic::new(
+                        Code::ValueOutOfRange,
+                        file,
+                        value.span,
+                        "more cases are excluded than the denominator holds",
+                        "nothing left",
+                    )
+                    .with_help("the cases excluded come off the denominator: `540 of 900 excluding 180` leaves 720"),
+                );
+                return;
+            }
+            if left == Decimal::ZERO || numerator > left {
                 ctx.report(
                     Diagnostic::new(
                         Code::ValueOutOfRange,

@@ -42,7 +42,10 @@ pub struct Observation {
     /// The value in the indicator's unit (85% is 85).
     pub value: Decimal,
     pub numerator: Option<Decimal>,
+    /// The denominator as given, before any exclusions.
     pub denominator: Option<Decimal>,
+    /// Cases excluded from the denominator (an indicator that takes exclusions).
+    pub excluded: Option<Decimal>,
     /// The comparison group's value, for improvement against a comparison group.
     pub comparison: Option<Decimal>,
     pub factors: BTreeMap<String, Decimal>,
@@ -59,6 +62,7 @@ impl Observation {
             value,
             numerator: None,
             denominator: None,
+            excluded: None,
             comparison: None,
             factors: BTreeMap::new(),
             flags: BTreeMap::new(),
@@ -225,12 +229,13 @@ struct Validator<'c> {
     seen: HashMap<(String, Date, Date), RowRef>,
 }
 
-const INDICATOR_COLUMNS: [&str; 6] = [
+const INDICATOR_COLUMNS: [&str; 7] = [
     "indicator",
     "period",
     "value",
     "numerator",
     "denominator",
+    "excluded",
     "comparison",
 ];
 const PARTICIPANT_COLUMNS: [&str; 4] = ["participant", "outcome", "achieved_on", "started_on"];
@@ -464,6 +469,7 @@ impl Validator<'_> {
         let value = self.number(file, value_cell, "value");
         if let (Some(cell), Some(v)) = (value_cell, value) {
             self.value_fits_unit(file, cell, &name, unit, v);
+            self.fraction_for_percentage(file, cell, &name, unit, v);
         }
         let numerator = self.number(file, text(row, table.column("numerator")), "numerator");
         let denominator_cell = text(row, table.column("denominator"));
@@ -474,6 +480,23 @@ impl Validator<'_> {
                 return;
             }
         }
+        let excluded_cell = text(row, table.column("excluded"));
+        let excluded = self.number(file, excluded_cell, "excluded");
+        if let (Some(e), Some(cell)) = (excluded, excluded_cell) {
+            if !self.exclusions_fit(
+                file,
+                cell,
+                &name,
+                indicator.exclusions,
+                numerator,
+                denominator,
+                e,
+            ) {
+                return;
+            }
+        }
+        // Exclusions come off the denominator, not off the numerator.
+        let left = denominator.map(|d| d - excluded.unwrap_or_default());
         let comparison = self.number(file, text(row, table.column("comparison")), "comparison");
         if let (Some(minimum), None) = (indicator.minimum_denominator, denominator) {
             self.report(
@@ -485,17 +508,15 @@ impl Validator<'_> {
                 "give the numerator and denominator (or the denominator beside the value), so the minimum can be applied",
             );
         }
-        let value = match (value, numerator, denominator) {
+        let value = match (value, numerator, left) {
             (Some(v), Some(n), Some(d)) => {
                 self.value_matches_fraction(file, row, table, &name, unit, v, n, d);
                 Some(v)
             }
             (Some(v), _, _) => Some(v),
-            (None, Some(n), Some(d)) => match unit {
-                Unit::Percent => Some(n / d * Decimal::ONE_HUNDRED),
-                Unit::RatePer(per) => Some(n / d * per),
-                Unit::Ratio => Some(n / d),
-                _ => {
+            (None, Some(n), Some(d)) => match crate::units::proportion(n, d, unit) {
+                Some(v) => Some(v),
+                None => {
                     self.report(Code::InconsistentRow, file, row.span, format!("`{name}` is measured in {} and needs a `value`, not a numerator and denominator", crate::units::unit_words(unit)), "no value", "give the value in the `value` column");
                     None
                 }
@@ -580,6 +601,7 @@ impl Validator<'_> {
             value,
             numerator,
             denominator,
+            excluded,
             comparison,
             factors,
             flags,
@@ -691,6 +713,100 @@ impl Validator<'_> {
         true
     }
 
+    /// A percentage written as a fraction (`0.76` for 76%) is read as 0.76%: warn when a value
+    /// of at most 1 has no percent sign and the indicator's thresholds start well above 1%.
+    fn fraction_for_percentage(
+        &mut self,
+        file: FileId,
+        cell: &Cell,
+        name: &str,
+        unit: Unit,
+        value: Decimal,
+    ) {
+        let written = cell.text.trim();
+        if unit != Unit::Percent
+            || written.ends_with('%')
+            || value <= Decimal::ZERO
+            || value > Decimal::ONE
+        {
+            return;
+        }
+        let Some(lowest) = self.contract.lowest_threshold(name) else {
+            return;
+        };
+        if lowest < Decimal::TEN {
+            return;
+        }
+        let meant = (value * Decimal::ONE_HUNDRED).normalize();
+        self.report(
+            Code::FractionForPercentage,
+            file,
+            cell.span,
+            format!(
+                "`{written}` for `{name}` is read as {}%, but its payments start at {}%: did you mean {meant}%?",
+                value.normalize(),
+                lowest.normalize()
+            ),
+            "a fraction?",
+            format!("write percentages as `{meant}` or `{meant}%`; a fraction such as `{written}` is read as {}%", value.normalize()),
+        );
+    }
+
+    /// Cases excluded from a denominator: only for an indicator that takes exclusions, with a
+    /// numerator and denominator, no more than the denominator, leaving at least the numerator.
+    #[allow(clippy::too_many_arguments)]
+    fn exclusions_fit(
+        &mut self,
+        file: FileId,
+        cell: &Cell,
+        name: &str,
+        takes_exclusions: bool,
+        numerator: Option<Decimal>,
+        denominator: Option<Decimal>,
+        excluded: Decimal,
+    ) -> bool {
+        let problem = match (takes_exclusions, numerator, denominator) {
+            (false, _, _) => Some((
+                Code::InconsistentRow,
+                format!("`{name}` does not take exclusions off its denominator, but this row gives {} excluded", excluded.normalize()),
+                format!("add `exclusions come off the denominator` to `{name}` in the contract, or leave the `excluded` cell empty"),
+            )),
+            (true, _, None) | (true, None, _) => Some((
+                Code::InconsistentRow,
+                format!("the row gives {} excluded from `{name}` but not its numerator and denominator", excluded.normalize()),
+                "exclusions come off a denominator: give the `numerator` and `denominator` too".to_string(),
+            )),
+            (true, Some(_), Some(d)) if excluded > d => Some((
+                Code::InconsistentRow,
+                format!("{} are excluded from `{name}`, more than its denominator of {}", excluded.normalize(), d.normalize()),
+                "the cases excluded are some of the denominator's: check the `excluded` and `denominator` cells".to_string(),
+            )),
+            (true, Some(_), Some(d)) if excluded == d => Some((
+                Code::ZeroDenominator,
+                format!("every one of the {} in the denominator of `{name}` is excluded, leaving none", d.normalize()),
+                "a proportion needs at least one case left: check the row, or leave the period out and let the contract's missing-data rule apply".to_string(),
+            )),
+            (true, Some(n), Some(d)) if n > d - excluded => Some((
+                Code::InconsistentRow,
+                format!(
+                    "the numerator of `{name}`, {}, is more than the {} left in its denominator after {} excluded",
+                    n.normalize(),
+                    (d - excluded).normalize(),
+                    excluded.normalize()
+                ),
+                "exclusions come off the denominator only: check the numerator and the cases excluded".to_string(),
+            )),
+            _ => None,
+        };
+        match problem {
+            Some((code, message, help)) => {
+                self.report(code, file, cell.span, message, "excluded", help);
+                false
+            }
+            None => true,
+        }
+    }
+
     /// Symbols must match the unit (`%` only for percentages, the contract's currency only for
     /// money) and counts must be whole.
     fn value_fits_unit(
@@ -748,11 +864,8 @@ impl Validator<'_> {
         numerator: Decimal,
         denominator: Decimal,
     ) {
-        let from_fraction = match unit {
-            Unit::Percent => numerator / denominator * Decimal::ONE_HUNDRED,
-            Unit::RatePer(per) => numerator / denominator * per,
-            Unit::Ratio => numerator / denominator,
-            _ => return,
+        let Some(from_fraction) = crate::units::proportion(numerator, denominator, unit) else {
+            return;
         };
         let places = value.scale();
         // Half a unit of the last digit written: 86% stands for 85.5% up to 86.5%.

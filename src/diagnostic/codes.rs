@@ -123,6 +123,8 @@ codes! {
     AmountTooLarge = "E0815", "amount-too-large", Error, "a payment works out larger than obc calculates with";
     CalculationFailed = "E0816", "calculation-failed", Error, "a derived value cannot be worked out from its data";
     DerivedValueOutOfRange = "E0817", "derived-value-out-of-range", Error, "a derived value works out outside its stated range";
+    RowsNotCombinable = "E0818", "rows-not-combinable", Error, "rows of shorter periods cannot be combined into a longer period's value";
+    FractionForPercentage = "W0819", "fraction-for-percentage", Warning, "a percentage looks like it was given as a fraction";
     UnusedDataRow = "W0814", "unused-data-row", Warning, "a row is used by no payment, gateway or deduction";
 }
 

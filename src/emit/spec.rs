@@ -166,6 +166,12 @@ pub struct IndicatorSpec {
     pub minimum_denominator: Option<Dec>,
     pub reporting_only: bool,
     pub cohort: Option<String>,
+    /// Whether cases excluded from the denominator (personalised care adjustments) are taken
+    /// off it: `540 of 900 excluding 180` is 540 of 720.
+    pub exclusions_come_off_the_denominator: bool,
+    /// How rows of shorter periods combine into a longer period's value: `pooling` (numerators
+    /// over denominators, counts and amounts added up), `mean`, `latest`, `sum`, `best`, `worst`.
+    pub combine_periods: String,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -241,6 +247,9 @@ pub struct PaymentSpec {
     pub pot_per_year: Option<Vec<YearMoney>>,
     /// Whether the contract says the payment has no overall cap on purpose (`not capped`).
     pub not_capped: bool,
+    /// How the payment combines its indicator's rows of shorter periods, where it says so
+    /// (otherwise as its indicator does).
+    pub combine_periods: Option<String>,
     pub mechanism: MechanismSpec,
     pub caps: Vec<LimitSpec>,
     pub floors: Vec<LimitSpec>,
@@ -529,6 +538,8 @@ pub fn build(contract: &Contract) -> Spec {
                 minimum_denominator: i.minimum_denominator.map(dec),
                 reporting_only: i.reporting_only,
                 cohort: text.cohort,
+                exclusions_come_off_the_denominator: i.exclusions,
+                combine_periods: i.combine.words().to_string(),
             }
         })
         .collect();
@@ -760,6 +771,7 @@ fn payment(
         assessed: frequency_words(p.frequency),
         pot_per_year,
         not_capped: p.not_capped,
+        combine_periods: p.combine.map(|c| c.words().to_string()),
         mechanism: mechanism(contract, p),
         caps: limits(&p.caps),
         floors: limits(&p.floors),

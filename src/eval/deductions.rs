@@ -3,7 +3,6 @@
 
 use rust_decimal::Decimal;
 
-use super::measure;
 use super::{apply_caps, due_date, round, CapTotals, Line, LineKind, Run};
 use crate::model::{DeductAmount, Deduction};
 use crate::units::format_percent;
@@ -17,7 +16,10 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
     for period in calendar.periods(deduction.frequency) {
         let year = calendar.contract_year_of(period.end);
         let (due, due_steps) = due_date(run.contract, period.end, indicator.data_lag, None);
-        let Some(measured) = measure::lookup(run, &indicator.name, &period) else {
+        let Ok(found) = run.measure(&indicator.name, &period, None) else {
+            continue;
+        };
+        let Some(measured) = found else {
             if !run.data_expected(due) {
                 continue;
             }

@@ -42,7 +42,10 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
         Mechanism::Improvement(improvement) => periods
             .iter()
             .map(|pot| {
-                let measured = measure::lookup(run, &indicator.name, &pot.period)?;
+                let combine = payment.combine.unwrap_or(indicator.combine);
+                let measured = measure::find(run, &indicator.name, &pot.period, combine)
+                    .ok()
+                    .flatten()?;
                 improvement_of(run, &indicator, improvement, &measured).map(|(change, _)| change)
             })
             .collect(),
@@ -78,7 +81,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             run.status(due),
         );
         if run.contract.exclude_part_periods && period.days() < *whole_days {
-            if let Some(measured) = measure::lookup(run, &indicator.name, period) {
+            if let Ok(Some(measured)) = run.measure(&indicator.name, period, payment.combine) {
                 run.used_rows.extend(measured.rows.iter().map(|o| o.row));
             }
             line.basis = "part period excluded".into();
@@ -90,7 +93,17 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             run.lines.push(line);
             continue;
         }
-        let Some(measured) = measure::lookup(run, &indicator.name, period) else {
+        let found = run.measure(&indicator.name, period, payment.combine);
+        let Ok(found) = found else {
+            line.basis = "rows not combinable".into();
+            line.explanation.push(format!(
+                "the rows of `{}` for {} cannot be combined, so nothing is paid",
+                indicator.name, period.label
+            ));
+            run.lines.push(line);
+            continue;
+        };
+        let Some(measured) = found else {
             if !run.data_expected(available) {
                 line.status = Status::Pending;
                 line.basis = "awaiting data".into();

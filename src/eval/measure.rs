@@ -6,48 +6,96 @@ use super::Run;
 use crate::calendar::Period;
 use crate::data::Observation;
 use crate::model::{Gateway, Requirement};
-use crate::syntax::ast::{Comparison, Unit};
+use crate::syntax::ast::{Combine, Comparison, Unit};
 use crate::units::format_value;
 
 /// An indicator's value for a period, and the rows it came from.
 pub(crate) struct Measured<'d> {
     pub value: Decimal,
     pub numerator: Option<Decimal>,
+    /// The denominator after any exclusions: what the value is a share of.
     pub denominator: Option<Decimal>,
+    /// Cases excluded from the denominator.
+    pub excluded: Option<Decimal>,
     pub comparison: Option<Decimal>,
     pub rows: Vec<&'d Observation>,
     /// How the value was found, in words.
     pub how: String,
 }
 
-/// The value of `indicator` for `period`: a row for exactly that period; else a row whose
-/// period contains it (an annual rating used for each quarter); else rows that together cover
-/// it exactly, combined by adding numerators and denominators (or counts and amounts).
-pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Option<Measured<'d>> {
+impl Measured<'_> {
+    /// The denominator as the data gave it, before exclusions.
+    pub fn denominator_given(&self) -> Option<Decimal> {
+        self.denominator
+            .map(|d| d + self.excluded.unwrap_or_default())
+    }
+}
+
+/// Why rows that cover a period cannot be combined into its value.
+pub(crate) struct NotCombinable<'d> {
+    pub message: String,
+    pub help: String,
+    pub rows: Vec<&'d Observation>,
+}
+
+/// The value of `name` (an indicator or an input) for `period`, combining the rows of shorter
+/// periods the indicator's way.
+pub(crate) fn lookup<'d>(run: &Run<'d>, name: &str, period: &Period) -> Option<Measured<'d>> {
+    let combine = run
+        .contract
+        .indicators
+        .get(name)
+        .map(|i| i.combine)
+        .unwrap_or_default();
+    find(run, name, period, combine).ok().flatten()
+}
+
+/// The value of `name` for `period`: a row for exactly that period; else a row whose period
+/// contains it (an annual rating used for each quarter); else rows that together cover it
+/// exactly, combined by `combine` (pooled numerators over denominators by default, counts and
+/// amounts added up). `Ok(None)` when the rows do not cover the period; an error when they do
+/// but cannot be combined that way (rates without counts cannot be pooled).
+pub(crate) fn find<'d>(
+    run: &Run<'d>,
+    name: &str,
+    period: &Period,
+    combine: Combine,
+) -> Result<Option<Measured<'d>>, NotCombinable<'d>> {
     let rows: Vec<&'d Observation> = run
         .data
         .observations
         .iter()
-        .filter(|o| o.indicator == indicator)
+        .filter(|o| o.indicator == name)
         .collect();
-    let unit = run.contract.unit_of(indicator).unwrap_or(Unit::Count);
+    let unit = run.contract.unit_of(name).unwrap_or(Unit::Count);
     // An input is a figure for a period (a list size, a national average): a row for a longer
     // period stands for a shorter one whatever its unit.
-    let is_input = run.contract.inputs.contains_key(indicator);
+    let is_input = run.contract.inputs.contains_key(name);
     let currency = run.currency();
-    let describe = |o: &Observation| {
-        format!(
-            "`{indicator}` for {} was {} ({})",
+    let shown = |v: Decimal| format_value(round4(v), unit, currency);
+    let describe = |o: &Observation| match (o.numerator, o.denominator, o.excluded) {
+        (Some(n), Some(d), Some(e)) => format!(
+            "`{name}` for {} was {} of {} ({} less {} excluded) = {} ({})",
+            o.period.label,
+            n.normalize(),
+            (d - e).normalize(),
+            d.normalize(),
+            e.normalize(),
+            shown(o.value),
+            run.row_name(o.row)
+        ),
+        _ => format!(
+            "`{name}` for {} was {} ({})",
             o.period.label,
             format_value(o.value, unit, currency),
             run.row_name(o.row)
-        )
+        ),
     };
     if let Some(exact) = rows
         .iter()
         .find(|o| o.period.start == period.start && o.period.end == period.end)
     {
-        return Some(single(exact, describe(exact)));
+        return Ok(Some(single(exact, describe(exact))));
     }
     // A longer period's row stands for a shorter one only for rates and levels: an annual
     // count or amount is not the count or amount of each quarter.
@@ -56,10 +104,10 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
         .iter()
         .find(|o| !additive && o.period.start <= period.start && o.period.end >= period.end)
     {
-        return Some(single(
+        return Ok(Some(single(
             wider,
             format!("{}, which covers {}", describe(wider), period.label),
-        ));
+        )));
     }
     let mut inside: Vec<&'d Observation> = rows
         .into_iter()
@@ -78,63 +126,166 @@ pub(crate) fn lookup<'d>(run: &Run<'d>, indicator: &str, period: &Period) -> Opt
                 .is_ok_and(|next| next == w[1].period.start)
         });
     if !tiles {
-        return None;
+        return Ok(None);
     }
-    let labels: Vec<&str> = inside.iter().map(|o| o.period.label.as_str()).collect();
+    let each: Vec<String> = inside
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {} ({})",
+                o.period.label,
+                shown(o.value),
+                run.row_name(o.row)
+            )
+        })
+        .collect();
     let all_fractions = inside
         .iter()
         .all(|o| o.numerator.is_some() && o.denominator.is_some());
-    let (value, counts, how) = if all_fractions {
-        let n: Decimal = inside.iter().filter_map(|o| o.numerator).sum();
-        let d: Decimal = inside.iter().filter_map(|o| o.denominator).sum();
-        let value = match unit {
-            Unit::Percent => n / d * Decimal::ONE_HUNDRED,
-            Unit::RatePer(per) => n / d * per,
-            _ => n / d,
+    let polarity = run.contract.indicators.get(name).and_then(|i| i.polarity);
+    let value_of =
+        |v: Decimal, n: Option<Decimal>, d: Option<Decimal>, e: Option<Decimal>, how: String| {
+            Measured {
+                value: v,
+                numerator: n,
+                denominator: d,
+                excluded: e,
+                comparison: None,
+                rows: inside.clone(),
+                how,
+            }
         };
-        let how = format!(
-            "`{indicator}` for {} is {} of {} over {} = {}",
-            period.label,
-            n.normalize(),
-            d.normalize(),
-            labels.join(", "),
-            format_value(
-                value.round_dp_with_strategy(
-                    4,
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
-                ),
-                unit,
-                currency
-            )
-        );
-        (value, Some((n, d)), how)
-    } else if matches!(unit, Unit::Count | Unit::Money) {
+    let sum = || {
         let total: Decimal = inside.iter().map(|o| o.value).sum();
         let how = format!(
-            "`{indicator}` for {} is the sum over {}: {}",
+            "`{name}` for {} is the sum of {} = {}",
             period.label,
-            labels.join(", "),
-            format_value(total, unit, currency)
+            each.join(", "),
+            shown(total)
         );
-        (total, None, how)
-    } else {
-        return None;
+        value_of(total, None, None, None, how)
     };
-    Some(Measured {
-        value,
-        numerator: counts.map(|(n, _)| n),
-        denominator: counts.map(|(_, d)| d),
-        comparison: None,
-        rows: inside,
-        how,
-    })
+    let measured = match combine {
+        Combine::Pooling if all_fractions => {
+            let n: Decimal = inside.iter().filter_map(|o| o.numerator).sum();
+            let d: Decimal = inside.iter().filter_map(|o| o.denominator).sum();
+            let e: Decimal = inside.iter().filter_map(|o| o.excluded).sum();
+            let excluded = inside.iter().any(|o| o.excluded.is_some()).then_some(e);
+            let Some(value) = crate::units::proportion(n, d - e, unit) else {
+                return Ok(None);
+            };
+            let counts = match excluded {
+                Some(e) => format!(
+                    "{} of {} ({} less {} excluded)",
+                    n.normalize(),
+                    (d - e).normalize(),
+                    d.normalize(),
+                    e.normalize()
+                ),
+                None => format!("{} of {}", n.normalize(), d.normalize()),
+            };
+            let how = format!(
+                "`{name}` for {} pools the counts of {}: {counts} = {}",
+                period.label,
+                each.join(", "),
+                shown(value)
+            );
+            value_of(value, Some(n), Some(d - e), excluded, how)
+        }
+        Combine::Sum => sum(),
+        // Counts and amounts pool by adding up.
+        Combine::Pooling if matches!(unit, Unit::Count | Unit::Money | Unit::Days) => sum(),
+        Combine::Pooling => {
+            let (give, instead) = if unit == Unit::Percent || matches!(unit, Unit::RatePer(_)) {
+                (
+                    "`numerator` and `denominator` columns for these rows",
+                    "`combine periods by mean` (or `latest`, `best`, `worst`)",
+                )
+            } else {
+                ("the counts behind these rows", "`combine periods by mean`")
+            };
+            return Err(NotCombinable {
+                message: format!(
+                    "the rows of `{name}` for {} give their values in {} but not the counts behind them, so they cannot be pooled into one value",
+                    period.label,
+                    crate::units::unit_words(unit)
+                ),
+                help: format!(
+                    "give {give}, or say how the periods combine with {instead} in the indicator or the payment"
+                ),
+                rows: inside,
+            });
+        }
+        Combine::Mean => {
+            let total: Decimal = inside.iter().map(|o| o.value).sum();
+            let value = total / Decimal::from(inside.len());
+            let how = format!(
+                "`{name}` for {} is the mean of {} = {}",
+                period.label,
+                each.join(", "),
+                shown(value)
+            );
+            value_of(value, None, None, None, how)
+        }
+        Combine::Latest => {
+            let Some(&last) = inside.last() else {
+                return Ok(None);
+            };
+            let how = format!(
+                "`{name}` for {} is the latest of {}: {}",
+                period.label,
+                each.join(", "),
+                shown(last.value)
+            );
+            let left = last
+                .denominator
+                .map(|d| d - last.excluded.unwrap_or_default());
+            value_of(last.value, last.numerator, left, last.excluded, how)
+        }
+        Combine::Best | Combine::Worst => {
+            let higher_is_better = polarity != Some(crate::syntax::ast::Polarity::Lower);
+            let pick_highest = higher_is_better == (combine == Combine::Best);
+            // The first of equal values is taken.
+            let Some(picked) = inside.iter().copied().reduce(|a, b| {
+                let b_wins = if pick_highest {
+                    b.value > a.value
+                } else {
+                    b.value < a.value
+                };
+                if b_wins {
+                    b
+                } else {
+                    a
+                }
+            }) else {
+                return Ok(None);
+            };
+            let how = format!(
+                "`{name}` for {} is the {} of {}: {}",
+                period.label,
+                combine.words(),
+                each.join(", "),
+                shown(picked.value)
+            );
+            let left = picked
+                .denominator
+                .map(|d| d - picked.excluded.unwrap_or_default());
+            value_of(picked.value, picked.numerator, left, picked.excluded, how)
+        }
+    };
+    Ok(Some(measured))
+}
+
+fn round4(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
 fn single<'d>(o: &'d Observation, how: String) -> Measured<'d> {
     Measured {
         value: o.value,
         numerator: o.numerator,
-        denominator: o.denominator,
+        denominator: o.denominator.map(|d| d - o.excluded.unwrap_or_default()),
+        excluded: o.excluded,
         comparison: o.comparison,
         rows: vec![o],
         how,

@@ -373,6 +373,10 @@ fn summarise(contract: &Contract, options: Options, lines: Vec<Line>) -> Schedul
     }
 }
 
+/// A problem already reported as a diagnostic.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Reported;
+
 /// The state of one evaluation.
 pub(crate) struct Run<'a> {
     pub contract: &'a Contract,
@@ -390,7 +394,7 @@ pub(crate) struct Run<'a> {
         std::collections::HashMap<(String, Date, Date), Result<values::Worked, values::Problem>>,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
     /// Takes the deductions due from `payment` for `period` off `amount`, before its caps
     /// (only when the contract says deductions come before caps).
     pub fn take_deductions(
@@ -424,6 +428,48 @@ impl Run<'_> {
 
     pub fn currency(&self) -> CurrencyCode {
         self.contract.currency
+    }
+
+    /// The value of an indicator for a period, its rows of shorter periods combined `combine`'s
+    /// way (the indicator's own when `None`); `Ok(None)` when there is no data for it. Rows that
+    /// cover the period but cannot be combined are reported (once for each indicator and
+    /// period) and give `Err(Reported)`.
+    pub fn measure(
+        &mut self,
+        name: &str,
+        period: &Period,
+        combine: Option<crate::syntax::ast::Combine>,
+    ) -> Result<Option<measure::Measured<'a>>, Reported> {
+        let combine = combine
+            .or_else(|| self.contract.indicators.get(name).map(|i| i.combine))
+            .unwrap_or_default();
+        match measure::find(self, name, period, combine) {
+            Ok(found) => Ok(found),
+            Err(problem) => {
+                let key = (format!("combine {name}"), period.start, period.end);
+                if let std::collections::hash_map::Entry::Vacant(entry) = self.values.entry(key) {
+                    entry.insert(Err(values::Problem::Reported));
+                    let first = problem.rows.first().map(|o| o.row);
+                    let (file, span) = first
+                        .map(|r| (r.file, r.span))
+                        .or_else(|| self.contract.indicators.get(name).map(|i| i.defined_at))
+                        .unwrap_or_default();
+                    let cited: Vec<String> =
+                        problem.rows.iter().map(|o| self.row_name(o.row)).collect();
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            crate::diagnostic::Code::RowsNotCombinable,
+                            file,
+                            span,
+                            format!("{} ({})", problem.message, cited.join(", ")),
+                            "cannot be combined",
+                        )
+                        .with_help(problem.help),
+                    );
+                }
+                Err(Reported)
+            }
+        }
     }
 
     /// Whether the data for a period can be expected by the as-of date.

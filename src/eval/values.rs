@@ -162,7 +162,10 @@ fn evaluate(
         },
         Expr::Input(name) | Expr::Indicator(name) => {
             let unit = run.contract.unit_of(name).unwrap_or(Unit::Ratio);
-            let Some(measured) = measure::lookup(run, name, period) else {
+            let found = run
+                .measure(name, period, None)
+                .map_err(|_| Problem::Reported)?;
+            let Some(measured) = found else {
                 let defined_at = match expr {
                     Expr::Input(_) => run.contract.inputs.get(name).map(|i| i.defined_at),
                     _ => run.contract.indicators.get(name).map(|i| i.defined_at),
@@ -200,7 +203,10 @@ fn evaluate(
             } else {
                 "denominator"
             };
-            let Some(measured) = measure::lookup(run, name, period) else {
+            let found = run
+                .measure(name, period, None)
+                .map_err(|_| Problem::Reported)?;
+            let Some(measured) = found else {
                 let Some(indicator) = run.contract.indicators.get(name) else {
                     return Err(Problem::Reported);
                 };
@@ -209,10 +215,11 @@ fn evaluate(
                     defined_at: indicator.defined_at,
                 });
             };
+            // The denominator as given: exclusions change an indicator's share, not its register.
             let count = if numerator {
                 measured.numerator
             } else {
-                measured.denominator
+                measured.denominator_given()
             };
             let Some(count) = count else {
                 let cited: Vec<String> =

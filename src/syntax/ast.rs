@@ -372,6 +372,35 @@ pub enum IndicatorSetting {
     MinimumDenominator(Spanned<Decimal>),
     ReportingOnly,
     MeasuredIn(Name),
+    /// `exclusions come off the denominator`.
+    ExclusionsOffDenominator,
+    CombinePeriods(Combine),
+}
+
+/// How the rows of shorter periods make the value of a longer one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Combine {
+    /// Numerators over denominators (counts and amounts added up): the default.
+    #[default]
+    Pooling,
+    Mean,
+    Latest,
+    Sum,
+    Best,
+    Worst,
+}
+
+impl Combine {
+    pub fn words(self) -> &'static str {
+        match self {
+            Combine::Pooling => "pooling",
+            Combine::Mean => "mean",
+            Combine::Latest => "latest",
+            Combine::Sum => "sum",
+            Combine::Best => "best",
+            Combine::Worst => "worst",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -530,6 +559,7 @@ pub enum PaymentSetting {
         share: Spanned<Decimal>,
         frequency: Frequency,
     },
+    CombinePeriods(Combine),
     Description(String),
 }
 
@@ -786,6 +816,8 @@ pub enum GivenValue {
     Fraction {
         numerator: Decimal,
         denominator: Decimal,
+        /// `excluding 180`: cases taken off the denominator.
+        excluded: Option<Decimal>,
     },
     YesNo(bool),
 }

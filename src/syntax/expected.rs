@@ -48,7 +48,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         indicator_setting => {
             "an indicator setting: `definition`, `numerator`, `denominator`, `source`, `unit`, `better`, \
              `reported`, `follow up`, `data lag`, `baseline`, `target`, `minimum denominator`, `reporting only`, \
-             `measured in cohort` or `description`"
+             `measured in cohort`, `exclusions come off the denominator`, `combine periods by` or `description`"
         }
         unit_kind => "a unit: `percent`, `count`, `rate per 1,000`, `money`, `days`, `score 0 to 10` or `ratio`",
         direction => "`higher` or `lower`",
@@ -59,6 +59,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
             "a derived value setting: `equals`, `rounded to N decimal places`, `range` or `description`"
         }
         value_range => "a range such as `range 0 to 100,000`",
+        combine_rule => "`pooling`, `mean`, `latest`, `sum`, `best` or `worst`",
         expression | sum | product | operand => {
             "a calculation such as `list_size / national_list_size`, of numbers, names, `numerator of NAME`, `+`, `-`, `×`, `÷`, `min(...)`, `max(...)` and brackets"
         }
@@ -66,7 +67,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         payment_setting => {
             "a payment setting: `weight`, `pot`, `on`, `for cohort`, `assessed`, `tiers`, `linear`, `points`, \
              `price per point`, `adjusted by`, `improvement`, `trigger`, `pooled trigger`, `pays`, `rate card`, \
-             `cap`, `not capped`, `floor`, `paid`, `advance` or `description`"
+             `cap`, `not capped`, `floor`, `paid`, `advance`, `combine periods by` or `description`"
         }
         band => "a band such as `80% to 85% pays 50%`",
         band_range => "a band: `below X`, `up to X`, `X to Y`, `X and above` or `above X`",
@@ -85,7 +86,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         gateway_setting => "a gateway setting: `require`, `applies to`, `withholds` or `description`",
         comparison => "`at least`, `at most`, `above` or `below`",
         test_setting => "a test line: `given ...` or `expect ...`",
-        given_value => "a value such as `86%`, `172 of 200` or `yes`",
+        given_value => "a value such as `86%`, `172 of 200`, `540 of 900 excluding 180` or `yes`",
         participant_event => "`started on DATE` or `achieved OUTCOME on DATE`",
         gateway_outcome => "`passes` or `fails`",
         finding_code => "a diagnostic code such as `E0812`",

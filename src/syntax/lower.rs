@@ -652,6 +652,8 @@ impl Lowerer {
                 S::MinimumDenominator(self.integer(find(&pair, Rule::integer)?)?)
             }
             Rule::reporting_only => S::ReportingOnly,
+            Rule::exclusions => S::ExclusionsOffDenominator,
+            Rule::combine_periods => S::CombinePeriods(self.combine(&pair)?),
             _ => S::MeasuredIn(self.name(find(&pair, Rule::name)?)),
         })
     }
@@ -672,6 +674,17 @@ impl Lowerer {
                 Unit::Score { min, max }
             }
             _ => Unit::Ratio,
+        })
+    }
+
+    fn combine(&self, pair: &P) -> Option<Combine> {
+        Some(match find(pair, Rule::combine_rule)?.as_str() {
+            "mean" => Combine::Mean,
+            "latest" => Combine::Latest,
+            "sum" => Combine::Sum,
+            "best" => Combine::Best,
+            "worst" => Combine::Worst,
+            _ => Combine::Pooling,
         })
     }
 
@@ -902,6 +915,7 @@ impl Lowerer {
                 };
                 S::Paid(PaymentLag { lag, from })
             }
+            Rule::combine_periods => S::CombinePeriods(self.combine(&pair)?),
             Rule::advance => {
                 let share = self.number(find(&pair, Rule::percent)?)?;
                 let frequency = self.frequency(find(&pair, Rule::frequency)?)?;
@@ -1054,9 +1068,14 @@ impl Lowerer {
                         let mut parts = kids(inner);
                         let numerator = self.integer(parts.next()?)?.node;
                         let denominator = self.integer(parts.next()?)?.node;
+                        let excluded = match parts.next() {
+                            Some(excluded) => Some(self.integer(excluded)?.node),
+                            None => None,
+                        };
                         GivenValue::Fraction {
                             numerator,
                             denominator,
+                            excluded,
                         }
                     }
                     Rule::yes_no => GivenValue::YesNo(inner.as_str() == "yes"),

@@ -46,6 +46,7 @@ pub(super) fn setting_word(setting: &S) -> &'static str {
         S::Floor(_) => "floor",
         S::Paid(_) => "paid",
         S::Advance { .. } => "advance",
+        S::CombinePeriods(_) => "combine periods",
         S::Description(_) => "description",
     }
 }
@@ -309,6 +310,13 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
             _ => None,
         })
         .map(|(a, _)| a);
+        let combine = first(settings, |s| match s {
+            S::CombinePeriods(c) => Some(*c),
+            _ => None,
+        });
+        if let (Some((combine, span)), Some(m)) = (combine, measured.as_ref()) {
+            super::indicators::combinable(ctx, file, m.name, m.unit, combine, span);
+        }
         let resolved = model::Payment {
             name: name.to_string(),
             title: payment.title.as_ref().map(|t| t.node.clone()),
@@ -321,6 +329,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
             floors,
             lag,
             advance,
+            combine: combine.map(|(c, _)| c),
         };
         compare_with_pot(ctx, file, payment, &resolved);
         ctx.payments.push(resolved);

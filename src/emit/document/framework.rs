@@ -240,6 +240,18 @@ pub(super) fn indicators(ctx: &Ctx, blocks: &mut Vec<Block>) {
                     .unwrap_or_else(|| "None".into()),
             ),
         ]);
+        if i.exclusions_come_off_the_denominator {
+            card.fact(
+                "Exclusions",
+                plain("Cases excluded from the denominator (such as personalised care adjustments) come off the denominator, not the numerator: 540 of 900 with 180 excluded is 540 of 720"),
+            );
+        }
+        if i.combine_periods != "pooling" {
+            card.fact(
+                "Periods combine by",
+                plain(combine_words(&i.combine_periods)),
+            );
+        }
         if let Some(c) = &i.cohort {
             let cohort = spec.cohorts.iter().find(|k| k.name.as_deref() == Some(c));
             let mut text = Rich::new().code(c.clone());
@@ -392,4 +404,17 @@ pub(super) fn indicators(ctx: &Ctx, blocks: &mut Vec<Block>) {
         blocks.push(Block::Close);
     }
     blocks.push(Block::Close);
+}
+
+/// How rows of shorter periods make a longer period's value, in words.
+pub(super) fn combine_words(rule: &str) -> String {
+    match rule {
+        "mean" => "The mean of the shorter periods' values",
+        "latest" => "The value of the latest shorter period (a cumulative measure)",
+        "sum" => "The sum of the shorter periods' values",
+        "best" => "The best of the shorter periods' values",
+        "worst" => "The worst of the shorter periods' values",
+        _ => "Pooling: numerators over denominators, counts and amounts added up",
+    }
+    .to_string()
 }

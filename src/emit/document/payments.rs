@@ -123,6 +123,12 @@ fn payment(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, p: &PaymentSpec) {
             plain("None: the payment does not draw on a pot"),
         ),
     }
+    if let Some(rule) = &p.combine_periods {
+        facts.fact(
+            "Periods combine by",
+            plain(super::framework::combine_words(rule)),
+        );
+    }
     facts.fact("Largest possible payment per year", plain(ctx.largest(p)));
     facts.fact(
         "Caps",
