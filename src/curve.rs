@@ -157,14 +157,14 @@ impl Model<'_> {
     fn paid(&self, value: Decimal) -> Paid {
         match &self.payment.mechanism {
             Mechanism::Tiers(bands) => {
-                match crate::eval::find_band(bands, value, self.contract.boundary) {
+                match crate::eval::find_band(bands, value, self.contract.boundary, self.year) {
                     None => Paid {
                         share: Some(Decimal::ZERO),
                         amount: self.of_pot(Decimal::ZERO),
                         band: None,
                     },
                     Some(band) => {
-                        let share = band.share_at(value);
+                        let share = band.share_at(value, self.year);
                         let amount = band.amount();
                         Paid {
                             share,
@@ -180,11 +180,12 @@ impl Model<'_> {
                 pay_from,
                 pay_to,
             } => {
-                let share = share_on_scale(value, *from, *to, *pay_from, *pay_to);
+                let (from, to) = (from.at(self.year), to.at(self.year));
+                let share = share_on_scale(value, from, to, *pay_from, *pay_to);
                 Paid {
                     share: Some(share),
                     amount: self.of_pot(share),
-                    band: Some(scale_words(value, *from, *to).to_string()),
+                    band: Some(scale_words(value, from, to).to_string()),
                 }
             }
             Mechanism::Points {
@@ -194,11 +195,12 @@ impl Model<'_> {
                 price,
                 ..
             } => {
-                let position = scale_position(value, *from, *to);
+                let (from, to) = (from.at(self.year), to.at(self.year));
+                let position = scale_position(value, from, to);
                 Paid {
                     share: None,
                     amount: Some(points * position * price.at(self.year)),
-                    band: Some(scale_words(value, *from, *to).to_string()),
+                    band: Some(scale_words(value, from, to).to_string()),
                 }
             }
             Mechanism::Improvement(improvement) => {
@@ -263,12 +265,15 @@ impl Model<'_> {
         let mut found = match &self.payment.mechanism {
             Mechanism::Tiers(bands) => bands
                 .iter()
-                .flat_map(|b| [b.interval.lo, b.interval.hi])
+                .flat_map(|b| {
+                    let interval = b.interval(self.year);
+                    [interval.lo, interval.hi]
+                })
                 .flatten()
                 .map(|b| b.value)
                 .collect(),
             Mechanism::Linear { from, to, .. } | Mechanism::Points { from, to, .. } => {
-                vec![*from, *to]
+                vec![from.at(self.year), to.at(self.year)]
             }
             Mechanism::Improvement(improvement) => {
                 let trigger = improvement.trigger.unwrap_or(Decimal::ZERO);
@@ -291,8 +296,8 @@ impl Model<'_> {
             Mechanism::Tiers(bands) => {
                 let boundary = self.contract.boundary;
                 let limit = |x: Decimal| {
-                    crate::eval::find_band(bands, x, boundary)
-                        .map(|b| (b.share_at(t), b.amount()))
+                    crate::eval::find_band(bands, x, boundary, self.year)
+                        .map(|b| (b.share_at(t, self.year), b.amount()))
                         .unwrap_or((Some(Decimal::ZERO), None))
                 };
                 let here = limit(t);

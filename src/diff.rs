@@ -720,16 +720,23 @@ impl Differ {
                     to: ot,
                     pays_from: opf,
                     pays_to: opt,
+                    by_year: oy,
                 },
                 MechanismSpec::Linear {
                     from: nf,
                     to: nt,
                     pays_from: npf,
                     pays_to: npt,
+                    by_year: ny,
                 },
             ) => {
                 c("scale starts at", Some(ov(of)), Some(nv(nf)));
                 c("scale ends at", Some(ov(ot)), Some(nv(nt)));
+                c(
+                    "scale by contract year",
+                    scale_years(oy, &ov),
+                    scale_years(ny, &nv),
+                );
                 c("scale start pays", Some(pct(opf)), Some(pct(npf)));
                 c("scale end pays", Some(pct(opt)), Some(pct(npt)));
             }
@@ -738,6 +745,7 @@ impl Differ {
                     points: op,
                     from: of,
                     to: ot,
+                    by_year: oy,
                     price_per_point: opp,
                     adjusted_by: oa,
                 },
@@ -745,6 +753,7 @@ impl Differ {
                     points: np,
                     from: nf,
                     to: nt,
+                    by_year: ny,
                     price_per_point: npp,
                     adjusted_by: na,
                 },
@@ -752,6 +761,11 @@ impl Differ {
                 c("points", Some(num(op)), Some(num(np)));
                 c("points from", Some(ov(of)), Some(nv(nf)));
                 c("points to", Some(ov(ot)), Some(nv(nt)));
+                c(
+                    "points scale by contract year",
+                    scale_years(oy, &ov),
+                    scale_years(ny, &nv),
+                );
                 c(
                     "price per point",
                     Some(by_year(opp, &om)),
@@ -1082,6 +1096,27 @@ fn names<T>(old: &[T], new: &[T], name: impl Fn(&T) -> &String) -> Vec<String> {
     }
     out
 }
+/// A scale's ends in each contract year, where they change by year.
+fn scale_years(
+    years: &[crate::emit::spec::ScaleYearSpec],
+    value: &dyn Fn(&str) -> String,
+) -> Option<String> {
+    (!years.is_empty()).then(|| {
+        years
+            .iter()
+            .map(|y| {
+                format!(
+                    "year {}: {} to {}",
+                    y.contract_year,
+                    value(&y.from),
+                    value(&y.to)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
 /// An amount that may change by contract year, in words: `£187.74`, or
 /// `£187.74 in year 1, £194.83 in years 2 to 3`.
 fn by_year(list: &[crate::emit::spec::YearMoney], money: &dyn Fn(&str) -> String) -> String {

@@ -27,7 +27,7 @@ impl Bound {
 }
 
 /// A set of values between two ends; `None` is unbounded on that side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Interval {
     pub lo: Option<Bound>,
     pub hi: Option<Bound>,

@@ -243,13 +243,13 @@ impl Contract {
         {
             match &payment.mechanism {
                 Mechanism::Tiers(bands) => {
-                    for band in bands {
-                        values.extend(band.interval.lo.map(|b| b.value));
-                        values.extend(band.interval.hi.map(|b| b.value));
+                    for interval in bands.iter().flat_map(|b| &b.intervals) {
+                        values.extend(interval.lo.map(|b| b.value));
+                        values.extend(interval.hi.map(|b| b.value));
                     }
                 }
                 Mechanism::Linear { from, to, .. } | Mechanism::Points { from, to, .. } => {
-                    values.extend([*from, *to]);
+                    values.extend(from.0.iter().chain(&to.0).copied());
                 }
                 _ => {}
             }
@@ -579,16 +579,18 @@ impl PeriodPot {
 #[derive(Clone, Debug)]
 pub enum Mechanism {
     Tiers(Vec<Band>),
+    /// A scale from `from` (paying `pay_from`) to `to` (paying `pay_to`), its ends in each
+    /// contract year (they change only when placed by a target that does).
     Linear {
-        from: Decimal,
-        to: Decimal,
+        from: ByYear,
+        to: ByYear,
         pay_from: Decimal,
         pay_to: Decimal,
     },
     Points {
         points: Decimal,
-        from: Decimal,
-        to: Decimal,
+        from: ByYear,
+        to: ByYear,
         /// The price of a point in each contract year.
         price: ByYear,
         factors: Vec<String>,
@@ -600,13 +602,23 @@ pub enum Mechanism {
 /// One band of a tiers table, its values as an exact interval.
 #[derive(Clone, Debug)]
 pub struct Band {
-    pub interval: Interval,
+    /// The values the band covers in each contract year, year 1 first: the same every year
+    /// unless the band is placed by a target that changes by year.
+    pub intervals: Vec<Interval>,
     pub payout: BandPayout,
-    /// The band as written, such as `80% to 85%`.
+    /// The band as written, such as `80% to 85%` or `target and above`.
     pub text: String,
+    /// Whether the band is placed by the target or the baseline (`target met`, `95% of target`).
+    pub relative: bool,
 }
 
 impl Band {
+    /// The values the band covers in contract year `year` (the last year's for a later one).
+    pub fn interval(&self, year: u32) -> Interval {
+        let index = (year.max(1) as usize - 1).min(self.intervals.len().saturating_sub(1));
+        self.intervals.get(index).copied().unwrap_or_default()
+    }
+
     /// The fixed amount the band pays, if it pays one rather than a share.
     pub fn amount(&self) -> Option<Decimal> {
         match self.payout {
@@ -617,19 +629,16 @@ impl Band {
 
     /// The share of the pot, in percent, the band pays for `value`; `None` when it pays a
     /// fixed amount. A band paying in proportion runs its shares across its own ends.
-    pub fn share_at(&self, value: Decimal) -> Option<Decimal> {
+    pub fn share_at(&self, value: Decimal, year: u32) -> Option<Decimal> {
+        let interval = self.interval(year);
         match self.payout {
             BandPayout::Nothing => Some(Decimal::ZERO),
             BandPayout::Share(share) => Some(share),
             BandPayout::Amount(_) => None,
-            BandPayout::Linear(pay_from, pay_to) => {
-                Some(match (self.interval.lo, self.interval.hi) {
-                    (Some(lo), Some(hi)) => {
-                        share_on_scale(value, lo.value, hi.value, pay_from, pay_to)
-                    }
-                    _ => pay_from,
-                })
-            }
+            BandPayout::Linear(pay_from, pay_to) => Some(match (interval.lo, interval.hi) {
+                (Some(lo), Some(hi)) => share_on_scale(value, lo.value, hi.value, pay_from, pay_to),
+                _ => pay_from,
+            }),
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct IndicatorInfo {
     pub data_lag: Option<Duration>,
     pub baseline: Option<Decimal>,
     pub target: Option<Decimal>,
+    /// The target of each contract year (year 1 first), when the targets cover every year.
+    pub targets: Option<Vec<Decimal>>,
     pub reporting_only: bool,
     /// `exclusions come off the denominator`.
     pub exclusions: bool,
@@ -93,6 +95,7 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
         data_lag: None,
         baseline: None,
         target: None,
+        targets: None,
         reporting_only: false,
         exclusions: false,
         combine: ast::Combine::Pooling,
@@ -176,6 +179,21 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
                 }
             }
             S::Target(steps) => {
+                // Each year's target, for thresholds placed by it (`target met`, `95% of
+                // target`). A year with no target is reported where a threshold needs it.
+                let values: Vec<(Option<ast::YearPhase>, Option<Decimal>)> = steps
+                    .iter()
+                    .map(|step| {
+                        let value =
+                            units::value_in_unit(step.value.node, unit, ctx.currency()).ok();
+                        (step.phase.map(|p| p.node), value)
+                    })
+                    .collect();
+                info.targets = ctx.calendar().and_then(|calendar| {
+                    (1..=calendar.contract_years())
+                        .map(|year| super::step_for_year(&values, year).copied().flatten())
+                        .collect()
+                });
                 for step in steps {
                     if let Some(phase) = step.phase {
                         ctx.year_phase(phase, file);

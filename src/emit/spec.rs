@@ -297,15 +297,22 @@ pub enum MechanismSpec {
         bands: Vec<BandSpec>,
     },
     Linear {
+        /// The scale's ends in contract year 1.
         from: Dec,
         to: Dec,
         pays_from: Dec,
         pays_to: Dec,
+        /// The ends in each contract year, where they are placed by a target that changes by
+        /// year; empty otherwise.
+        by_year: Vec<ScaleYearSpec>,
     },
     Points {
         points: Dec,
+        /// The scale's ends in contract year 1.
         from: Dec,
         to: Dec,
+        /// The ends in each contract year, where they change by year; empty otherwise.
+        by_year: Vec<ScaleYearSpec>,
         /// The price of a point in each contract year.
         price_per_point: Vec<YearMoney>,
         adjusted_by: Vec<String>,
@@ -331,11 +338,31 @@ pub enum MechanismSpec {
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct BandSpec {
-    /// The band as written, such as `80% to 85%`.
-    pub range: String,
+pub struct ScaleYearSpec {
+    pub contract_year: u32,
+    pub from: Dec,
+    pub to: Dec,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BandYearSpec {
+    pub contract_year: u32,
     pub lower: Option<BoundSpec>,
     pub upper: Option<BoundSpec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BandSpec {
+    /// The band as written, such as `80% to 85%` or `target met`.
+    pub range: String,
+    /// Whether the band is placed by the indicator's target or baseline.
+    pub placed_by_target_or_baseline: bool,
+    /// The band's ends in contract year 1.
+    pub lower: Option<BoundSpec>,
+    pub upper: Option<BoundSpec>,
+    /// The band's ends in each contract year, where they change by year (a band placed by a
+    /// target that changes); empty otherwise.
+    pub by_year: Vec<BandYearSpec>,
     /// `nothing`, `share`, `amount` or `linear`.
     pub pays: String,
     /// For `share`: the share of the pot in percent; for `amount`: the amount.
@@ -345,7 +372,7 @@ pub struct BandSpec {
     pub to: Option<Dec>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct BoundSpec {
     pub value: Dec,
     pub included: bool,
@@ -447,6 +474,23 @@ fn unit(unit: Unit) -> UnitSpec {
 }
 
 /// The contract years of the term, with their first and last days.
+/// A scale's ends in each contract year, when they change by year.
+fn scale_years(from: &model::ByYear, to: &model::ByYear) -> Vec<ScaleYearSpec> {
+    if from.same_every_year().is_some() && to.same_every_year().is_some() {
+        return Vec::new();
+    }
+    from.0
+        .iter()
+        .zip(&to.0)
+        .enumerate()
+        .map(|(i, (f, t))| ScaleYearSpec {
+            contract_year: i as u32 + 1,
+            from: dec(*f),
+            to: dec(*t),
+        })
+        .collect()
+}
+
 /// An amount for each contract year, with the year's dates.
 fn year_money(calendar: &Calendar, amounts: &[Decimal]) -> Vec<YearMoney> {
     years(calendar)
@@ -797,10 +841,25 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
                         BandPayout::Amount(a) => ("amount", Some(money(a)), None, None),
                         BandPayout::Linear(f, t) => ("linear", None, Some(dec(f)), Some(dec(t))),
                     };
+                    let varies = b.intervals.windows(2).any(|w| w[0] != w[1]);
                     BandSpec {
                         range: b.text.clone(),
-                        lower: bound(b.interval.lo),
-                        upper: bound(b.interval.hi),
+                        placed_by_target_or_baseline: b.relative,
+                        lower: bound(b.interval(1).lo),
+                        upper: bound(b.interval(1).hi),
+                        by_year: if varies {
+                            b.intervals
+                                .iter()
+                                .enumerate()
+                                .map(|(i, interval)| BandYearSpec {
+                                    contract_year: i as u32 + 1,
+                                    lower: bound(interval.lo),
+                                    upper: bound(interval.hi),
+                                })
+                                .collect()
+                        } else {
+                            Vec::new()
+                        },
                         pays: pays.into(),
                         value,
                         from,
@@ -815,10 +874,11 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
             pay_from,
             pay_to,
         } => MechanismSpec::Linear {
-            from: dec(*from),
-            to: dec(*to),
+            from: dec(from.at(1)),
+            to: dec(to.at(1)),
             pays_from: dec(*pay_from),
             pays_to: dec(*pay_to),
+            by_year: scale_years(from, to),
         },
         Mechanism::Points {
             points,
@@ -828,8 +888,9 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
             factors,
         } => MechanismSpec::Points {
             points: dec(*points),
-            from: dec(*from),
-            to: dec(*to),
+            from: dec(from.at(1)),
+            to: dec(to.at(1)),
+            by_year: scale_years(from, to),
             price_per_point: year_money(&contract.calendar, &price.0),
             adjusted_by: factors.clone(),
         },

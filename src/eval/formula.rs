@@ -332,9 +332,10 @@ fn work(
             ));
             amount
         };
+    let year = period_pot.year;
     match &payment.mechanism {
         Mechanism::Tiers(bands) => {
-            let band_found = find_band(bands, value, run.contract.boundary);
+            let band_found = find_band(bands, value, run.contract.boundary, year);
             if let Some(band) = band_found {
                 steps.push(super::exercised_step(&super::Exercised::Band(
                     band.text.clone(),
@@ -352,15 +353,15 @@ fn work(
             let (amount, basis) = match band.payout {
                 BandPayout::Nothing => {
                     steps.push(format!(
-                        "{shown} falls in the band `{}`, which pays nothing",
-                        band.text
+                        "{shown} falls in the band {}, which pays nothing",
+                        band_words(run, band, year, unit)
                     ));
                     (Decimal::ZERO, format!("`{}`: nothing", band.text))
                 }
                 BandPayout::Share(share) => {
                     steps.push(format!(
-                        "{shown} falls in the band `{}`, which pays {} of the pot",
-                        band.text,
+                        "{shown} falls in the band {}, which pays {} of the pot",
+                        band_words(run, band, year, unit),
                         format_percent(share)
                     ));
                     (
@@ -370,17 +371,17 @@ fn work(
                 }
                 BandPayout::Amount(amount) => {
                     steps.push(format!(
-                        "{shown} falls in the band `{}`, which pays {}",
-                        band.text,
+                        "{shown} falls in the band {}, which pays {}",
+                        band_words(run, band, year, unit),
                         run.money(amount)
                     ));
                     (amount, format!("`{}`: {}", band.text, run.money(amount)))
                 }
                 BandPayout::Linear(from, to) => {
-                    let share = band.share_at(value).unwrap_or(from);
+                    let share = band.share_at(value, year).unwrap_or(from);
                     steps.push(format!(
-                        "{shown} falls in the band `{}`, which pays from {} to {} of the pot in proportion: {}",
-                        band.text,
+                        "{shown} falls in the band {}, which pays from {} to {} of the pot in proportion: {}",
+                        band_words(run, band, year, unit),
                         format_percent(from),
                         format_percent(to),
                         format_percent(share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
@@ -411,13 +412,15 @@ fn work(
             pay_from,
             pay_to,
         } => {
-            let share = share_on_scale(value, *from, *to, *pay_from, *pay_to);
+            let (from, to) = (from.at(year), to.at(year));
+            let share = share_on_scale(value, from, to, *pay_from, *pay_to);
             steps.push(format!(
-                "on the scale from {} (paying {}) to {} (paying {}), {shown} earns {}",
-                format_value(*from, unit, currency),
+                "on the scale from {} (paying {}) to {} (paying {}){}, {shown} earns {}",
+                format_value(from, unit, currency),
                 format_percent(*pay_from),
-                format_value(*to, unit, currency),
+                format_value(to, unit, currency),
                 format_percent(*pay_to),
+                scale_placed(payment, year),
                 format_percent(share.round_dp_with_strategy(
                     4,
                     rust_decimal::RoundingStrategy::MidpointAwayFromZero
@@ -444,18 +447,19 @@ fn work(
             price,
             factors,
         } => {
-            let position = scale_position(value, *from, *to);
+            let (from, to) = (from.at(year), to.at(year));
+            let position = scale_position(value, from, to);
             let earned = points * position;
             steps.push(format!(
-                "{shown} earns {} of {} points (0 at {}, all at {})",
+                "{shown} earns {} of {} points (0 at {}, all at {}{})",
                 earned
                     .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
                     .normalize(),
                 points.normalize(),
-                format_value(*from, unit, currency),
-                format_value(*to, unit, currency)
+                format_value(from, unit, currency),
+                format_value(to, unit, currency),
+                scale_placed(payment, year)
             ));
-            let year = run.calendar().contract_year_of(period.end);
             let price = price.at(year);
             let mut amount = earned * price;
             steps.push(format!(
@@ -690,12 +694,54 @@ fn improvement_of(
     Some((change, words))
 }
 
-/// The band a value falls in. A value exactly on a threshold two bands share goes to the band
-/// the contract's boundary rule names.
+/// A band as written, and for a band placed by the target or baseline the values it covers in
+/// the year: "`target met` (85% and above in contract year 2)".
+fn band_words(
+    run: &Run,
+    band: &crate::model::Band,
+    year: u32,
+    unit: crate::syntax::ast::Unit,
+) -> String {
+    if !band.relative {
+        return format!("`{}`", band.text);
+    }
+    let currency = run.currency();
+    let v = |b: Bound| format_value(b.value, unit, currency);
+    let interval = band.interval(year);
+    let values = match (interval.lo, interval.hi) {
+        (Some(lo), Some(hi)) => format!("{} to {}", v(lo), v(hi)),
+        (Some(lo), None) if lo.closed => format!("{} and above", v(lo)),
+        (Some(lo), None) => format!("above {}", v(lo)),
+        (None, Some(hi)) if hi.closed => format!("up to {}", v(hi)),
+        (None, Some(hi)) => format!("below {}", v(hi)),
+        (None, None) => "every value".to_string(),
+    };
+    format!("`{}` ({values} in contract year {year})", band.text)
+}
+
+/// For a scale placed by the target or baseline, the year whose values it has.
+fn scale_placed(payment: &Payment, year: u32) -> String {
+    let varies = match &payment.mechanism {
+        Mechanism::Linear { from, to, .. } | Mechanism::Points { from, to, .. } => {
+            from.same_every_year().is_none() || to.same_every_year().is_none()
+        }
+        _ => false,
+    };
+    if varies {
+        format!(", as placed in contract year {year}")
+    } else {
+        String::new()
+    }
+}
+
+/// The band a value falls in, in contract year `year` (bands placed by a target change by
+/// year). A value exactly on a threshold two bands share goes to the band the contract's
+/// boundary rule names.
 pub(crate) fn find_band(
     bands: &[crate::model::Band],
     value: Decimal,
     boundary: BandSide,
+    year: u32,
 ) -> Option<&crate::model::Band> {
     let contains = |lo: Option<Bound>, hi: Option<Bound>| {
         lo.is_none_or(|b| value > b.value || (b.closed && value == b.value))
@@ -703,9 +749,12 @@ pub(crate) fn find_band(
     };
     let matching: Vec<&crate::model::Band> = bands
         .iter()
-        .filter(|b| contains(b.interval.lo, b.interval.hi))
+        .filter(|b| {
+            let interval = b.interval(year);
+            contains(interval.lo, interval.hi)
+        })
         .collect();
-    let by_lower = |b: &&crate::model::Band| b.interval.lo.map(|l| l.value);
+    let by_lower = |b: &&crate::model::Band| b.interval(year).lo.map(|l| l.value);
     match boundary {
         BandSide::Higher => matching.into_iter().max_by_key(by_lower),
         BandSide::Lower => matching.into_iter().min_by_key(by_lower),

@@ -537,8 +537,8 @@ pub enum PaymentSetting {
     Linear(Linear),
     Points {
         points: Spanned<Decimal>,
-        from: Spanned<Measure>,
-        to: Spanned<Measure>,
+        from: Spanned<Threshold>,
+        to: Spanned<Threshold>,
     },
     PricePerPoint(Phased<Money>),
     AdjustedBy(Vec<Name>),
@@ -595,15 +595,49 @@ pub struct Band {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BandRange {
     /// `X to Y`, both ends included.
-    Between(Spanned<Measure>, Spanned<Measure>),
+    Between(Spanned<Threshold>, Spanned<Threshold>),
     /// `X and above`.
-    AtLeast(Spanned<Measure>),
+    AtLeast(Spanned<Threshold>),
     /// `above X`.
-    Above(Spanned<Measure>),
+    Above(Spanned<Threshold>),
     /// `below X`.
-    Below(Spanned<Measure>),
+    Below(Spanned<Threshold>),
     /// `up to X`.
-    UpTo(Spanned<Measure>),
+    UpTo(Spanned<Threshold>),
+    /// `target met`: at the year's target or beyond it, by the indicator's `better`.
+    TargetMet,
+    /// `target not met`.
+    TargetMissed,
+}
+
+/// A threshold as written: a value, or one placed by the year's target or the baseline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threshold {
+    Value(Measure),
+    /// `95% of target - 5%`: the reference, a share of it (in percent), and an amount added to
+    /// or taken from it, in the indicator's unit.
+    Relative {
+        reference: Reference,
+        share: Option<Decimal>,
+        offset: Option<(Operator, Spanned<Measure>)>,
+    },
+}
+
+/// What a threshold is placed by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reference {
+    /// The indicator's target for the contract year.
+    Target,
+    Baseline,
+}
+
+impl Reference {
+    pub fn word(self) -> &'static str {
+        match self {
+            Reference::Target => "target",
+            Reference::Baseline => "baseline",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -618,8 +652,8 @@ pub enum Payout {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Linear {
-    pub from: Spanned<Measure>,
-    pub to: Spanned<Measure>,
+    pub from: Spanned<Threshold>,
+    pub to: Spanned<Threshold>,
     /// `paying A% to B%`; 0% to 100% when absent.
     pub paying: Option<(Spanned<Decimal>, Spanned<Decimal>)>,
 }

@@ -70,7 +70,8 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
              `cap`, `not capped`, `floor`, `paid`, `advance`, `combine periods by` or `description`"
         }
         band => "a band such as `80% to 85% pays 50%`",
-        band_range => "a band: `below X`, `up to X`, `X to Y`, `X and above` or `above X`",
+        band_range => "a band: `below X`, `up to X`, `X to Y`, `X and above`, `above X`, `target met` or `target not met`",
+        threshold | relative_value => "a value such as `85%`, `target` or `95% of target`",
         band_payout => "what the band pays: `nothing`, a share such as `50%`, an amount or `linear 50% to 100%`",
         linear_paying => "`paying 0% to 100%`",
         change_kind => "`absolute` or `relative`",

@@ -802,6 +802,52 @@ impl Lowerer {
         Some(Limit { amount, scope })
     }
 
+    /// A value, or `95% of target - 5%`.
+    fn threshold(&mut self, pair: P) -> Option<Spanned<Threshold>> {
+        let at = span(&pair);
+        let inner = kid(pair)?;
+        if inner.as_rule() == Rule::measure {
+            return Some(Spanned::new(
+                Threshold::Value(self.measure(inner)?.node),
+                at,
+            ));
+        }
+        let reference = match find(&inner, Rule::threshold_reference)?.as_str() {
+            "target" => Reference::Target,
+            _ => Reference::Baseline,
+        };
+        let share = match find(&inner, Rule::percent) {
+            Some(p) => Some(self.number(p)?.node),
+            None => None,
+        };
+        let offset = match (find(&inner, Rule::add_op), find(&inner, Rule::measure)) {
+            (Some(op), Some(m)) => {
+                let op = if op.as_str() == "+" {
+                    Operator::Add
+                } else {
+                    Operator::Subtract
+                };
+                Some((op, self.measure(m)?))
+            }
+            _ => None,
+        };
+        Some(Spanned::new(
+            Threshold::Relative {
+                reference,
+                share,
+                offset,
+            },
+            at,
+        ))
+    }
+
+    fn two_thresholds(&mut self, pair: &P) -> Option<(Spanned<Threshold>, Spanned<Threshold>)> {
+        let mut found = find_all(pair, Rule::threshold).into_iter();
+        let from = self.threshold(found.next()?)?;
+        let to = self.threshold(found.next()?)?;
+        Some((from, to))
+    }
+
     fn two_measures(&mut self, pair: &P) -> Option<(Spanned<Measure>, Spanned<Measure>)> {
         let mut measures = find_all(pair, Rule::measure).into_iter();
         let from = self.measure(measures.next()?)?;
@@ -854,7 +900,7 @@ impl Lowerer {
                 S::Tiers(bands)
             }
             Rule::linear => {
-                let (from, to) = self.two_measures(&pair)?;
+                let (from, to) = self.two_thresholds(&pair)?;
                 let paying = match find(&pair, Rule::linear_paying) {
                     Some(paying) => {
                         let mut shares = kids(paying);
@@ -868,7 +914,7 @@ impl Lowerer {
             }
             Rule::points => {
                 let points = self.number(find(&pair, Rule::number)?)?;
-                let (from, to) = self.two_measures(&pair)?;
+                let (from, to) = self.two_thresholds(&pair)?;
                 S::Points { points, from, to }
             }
             Rule::price_per_point => {
@@ -930,14 +976,22 @@ impl Lowerer {
         let range_span = span(&range_outer);
         let range_pair = kid(range_outer)?;
         let rule = range_pair.as_rule();
-        let mut measures = find_all(&range_pair, Rule::measure).into_iter();
-        let first = self.measure(measures.next()?)?;
         let range = match rule {
-            Rule::band_between => BandRange::Between(first, self.measure(measures.next()?)?),
-            Rule::band_at_least => BandRange::AtLeast(first),
-            Rule::band_above => BandRange::Above(first),
-            Rule::band_below => BandRange::Below(first),
-            _ => BandRange::UpTo(first),
+            Rule::band_target_met => BandRange::TargetMet,
+            Rule::band_target_missed => BandRange::TargetMissed,
+            _ => {
+                let mut thresholds = find_all(&range_pair, Rule::threshold).into_iter();
+                let first = self.threshold(thresholds.next()?)?;
+                match rule {
+                    Rule::band_between => {
+                        BandRange::Between(first, self.threshold(thresholds.next()?)?)
+                    }
+                    Rule::band_at_least => BandRange::AtLeast(first),
+                    Rule::band_above => BandRange::Above(first),
+                    Rule::band_below => BandRange::Below(first),
+                    _ => BandRange::UpTo(first),
+                }
+            }
         };
         let payout_pair = find(&pair, Rule::band_payout)?;
         let at = span(&payout_pair);

@@ -23,6 +23,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model;
 use crate::source::FileId;
 use crate::syntax::ast::{self, Block, PaymentSetting as S, Polarity, Spanned, Unit};
+use crate::units;
 
 pub(super) fn setting_word(setting: &S) -> &'static str {
     match setting {
@@ -345,6 +346,128 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
             calendar,
         );
     }
+}
+
+/// A threshold's value in the indicator's unit in each contract year, year 1 first: the same
+/// every year, unless it is placed by a target that changes by year. Reports a threshold placed
+/// by a target or baseline the indicator does not have, and one placed outside the unit's range.
+pub(super) fn threshold_by_year(
+    ctx: &mut Ctx,
+    file: FileId,
+    threshold: Spanned<ast::Threshold>,
+    measured: &Measured,
+) -> Option<Vec<Decimal>> {
+    let years = ctx.calendar()?.contract_years() as usize;
+    let (reference, share, offset) = match threshold.node {
+        ast::Threshold::Value(m) => {
+            let value = ctx.value_of(
+                Spanned::new(m, threshold.span),
+                measured.name,
+                measured.unit,
+                "the threshold",
+                file,
+            )?;
+            return Some(vec![value; years]);
+        }
+        ast::Threshold::Relative {
+            reference,
+            share,
+            offset,
+        } => (reference, share, offset),
+    };
+    let info = ctx.indicators.get(measured.name).cloned();
+    let base: Vec<Decimal> = match reference {
+        ast::Reference::Target => match info.as_ref().and_then(|i| i.targets.clone()) {
+            Some(targets) => targets,
+            None => {
+                let help = if info.as_ref().is_some_and(|i| i.target.is_some()) {
+                    "give a target for every contract year, such as `target 80% in year 1, 85% from year 2`"
+                } else {
+                    "add a `target` to the indicator, or write the threshold as a value"
+                };
+                ctx.report(
+                    Diagnostic::new(
+                        Code::MissingSetting,
+                        file,
+                        threshold.span,
+                        format!(
+                            "the threshold is placed by the target of `{}`, which does not give a target for every contract year",
+                            measured.name
+                        ),
+                        "no target to place it by",
+                    )
+                    .with_help(help),
+                );
+                return None;
+            }
+        },
+        ast::Reference::Baseline => match info.as_ref().and_then(|i| i.baseline) {
+            Some(baseline) => vec![baseline; years],
+            None => {
+                ctx.report(
+                    Diagnostic::new(
+                        Code::MissingSetting,
+                        file,
+                        threshold.span,
+                        format!(
+                            "the threshold is placed by the baseline of `{}`, which has none",
+                            measured.name
+                        ),
+                        "no baseline to place it by",
+                    )
+                    .with_help(
+                        "add a `baseline` to the indicator, or write the threshold as a value",
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    let offset = match offset {
+        Some((op, m)) => {
+            let by = ctx.value_of(m, measured.name, measured.unit, "the amount added", file)?;
+            Some(if op == ast::Operator::Subtract {
+                -by
+            } else {
+                by
+            })
+        }
+        None => None,
+    };
+    let values: Vec<Decimal> = base
+        .into_iter()
+        .map(|b| {
+            let placed = share.map_or(b, |share| b * share / Decimal::ONE_HUNDRED);
+            placed + offset.unwrap_or_default()
+        })
+        .collect();
+    let (lo, hi) = units::unit_domain(measured.unit);
+    if let Some((year, value)) = values
+        .iter()
+        .enumerate()
+        .find(|(_, v)| **v < lo || hi.is_some_and(|hi| **v > hi))
+    {
+        let currency = ctx.currency();
+        ctx.report(
+            Diagnostic::new(
+                Code::ValueOutOfRange,
+                file,
+                threshold.span,
+                format!(
+                    "the threshold works out at {} in contract year {}, outside the range of `{}`",
+                    units::format_value(*value, measured.unit, currency),
+                    year + 1,
+                    measured.name
+                ),
+                "out of range",
+            )
+            .with_help(
+                "place the threshold so that it stays within the indicator's range every year",
+            ),
+        );
+        return None;
+    }
+    Some(values)
 }
 
 /// An adjustment factor: a factor supplied with the data, or an input or derived value that is

@@ -2,13 +2,15 @@
 
 use rust_decimal::Decimal;
 
-use super::{Measured, MostPerPeriod};
+use super::{threshold_by_year, Measured, MostPerPeriod};
 use crate::check::settings::missing;
 use crate::check::Ctx;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model;
 use crate::source::FileId;
-use crate::syntax::ast::{self, ImprovementPays, Measure, PaymentSetting as S, Polarity, Spanned};
+use crate::syntax::ast::{
+    self, ImprovementPays, Measure, PaymentSetting as S, Polarity, Spanned, Threshold,
+};
 use crate::units;
 
 /// `linear from A to B [paying X to Y]`.
@@ -71,30 +73,37 @@ pub(super) fn linear_scale(
     }
 }
 
-/// The two thresholds of a scale must run from worse to better performance.
+/// The two thresholds of a scale, in each contract year, must run from worse to better
+/// performance.
 pub(super) fn scale_direction(
     ctx: &mut Ctx,
     file: FileId,
     payment: &str,
-    from: Spanned<Measure>,
-    to: Spanned<Measure>,
+    from: Spanned<Threshold>,
+    to: Spanned<Threshold>,
     measured: &Measured,
     what: &str,
-) -> Option<(Decimal, Decimal)> {
-    let f = ctx.value_of(from, measured.name, measured.unit, "the threshold", file);
-    let t = ctx.value_of(to, measured.name, measured.unit, "the threshold", file);
+) -> Option<(model::ByYear, model::ByYear)> {
+    let f = threshold_by_year(ctx, file, from, measured);
+    let t = threshold_by_year(ctx, file, to, measured);
     let (Some(f), Some(t), Some(polarity)) = (f, t, measured.polarity) else {
         return None;
     };
     let currency = ctx.currency();
-    let wrong_way = match polarity {
+    let wrong_way = |f: Decimal, t: Decimal| match polarity {
         Polarity::Higher => f >= t,
         Polarity::Lower => f <= t,
     };
-    if wrong_way {
+    let varies = f.windows(2).any(|w| w[0] != w[1]) || t.windows(2).any(|w| w[0] != w[1]);
+    if let Some(year) = f.iter().zip(&t).position(|(f, t)| wrong_way(*f, *t)) {
         let (better, order) = match polarity {
             Polarity::Higher => ("higher", "the lower value first"),
             Polarity::Lower => ("lower", "the higher (worse) value first"),
+        };
+        let when = if varies {
+            format!(" in contract year {}", year + 1)
+        } else {
+            String::new()
         };
         ctx.report(
             Diagnostic::new(
@@ -102,9 +111,9 @@ pub(super) fn scale_direction(
                 file,
                 from.span.cover(to.span),
                 format!(
-                    "the {what} of `{payment}` runs from {} to {}, but `{}` is better {better}",
-                    units::format_value(f, measured.unit, currency),
-                    units::format_value(t, measured.unit, currency),
+                    "the {what} of `{payment}` runs from {} to {}{when}, but `{}` is better {better}",
+                    units::format_value(f[year], measured.unit, currency),
+                    units::format_value(t[year], measured.unit, currency),
                     measured.name
                 ),
                 "the wrong way round",
@@ -113,7 +122,7 @@ pub(super) fn scale_direction(
         );
         return None;
     }
-    Some((f, t))
+    Some((model::ByYear(f), model::ByYear(t)))
 }
 
 pub(super) fn improvement(

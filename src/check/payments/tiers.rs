@@ -3,14 +3,14 @@
 
 use rust_decimal::Decimal;
 
-use super::{Measured, MostPerPeriod};
+use super::{threshold_by_year, Measured, MostPerPeriod};
 use crate::check::Ctx;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::intervals::{self, Bound, Interval, Piece};
 use crate::model;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{
-    self, Band, BandRange, Frequency, Measure, Payout, Polarity, Spanned, Unit,
+    self, Band, BandRange, Frequency, Payout, Polarity, Spanned, Threshold, Unit,
 };
 use crate::units;
 
@@ -25,6 +25,9 @@ pub(super) fn step_for(values: &[Decimal]) -> Decimal {
     Decimal::new(1, (scale + 1).min(20))
 }
 
+/// Checks a band table and resolves it. Bands placed by a target that changes by contract year
+/// cover different values in different years: the table is checked for each run of years with
+/// the same values, and a finding that holds only in some years says which.
 pub(super) fn tiers(
     ctx: &mut Ctx,
     file: FileId,
@@ -32,6 +35,109 @@ pub(super) fn tiers(
     bands: &[Spanned<Band>],
     measured: &Measured,
     per_period_pot: Option<Decimal>,
+) -> MostPerPeriod {
+    let by_band: Vec<Option<Vec<Interval>>> = bands
+        .iter()
+        .map(|band| band_intervals(ctx, file, band.node.range, band.node.range_span, measured))
+        .collect();
+    let years = by_band
+        .iter()
+        .flatten()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    // Runs of years in which every band covers the same values.
+    let in_year = |year: usize| -> Vec<Option<Interval>> {
+        by_band
+            .iter()
+            .map(|b| b.as_ref().and_then(|v| v.get(year).copied()))
+            .collect()
+    };
+    let mut groups: Vec<(Vec<usize>, Vec<Option<Interval>>)> = Vec::new();
+    for year in 0..years {
+        let intervals = in_year(year);
+        match groups.iter_mut().find(|(_, i)| *i == intervals) {
+            Some((members, _)) => members.push(year),
+            None => groups.push((vec![year], intervals)),
+        }
+    }
+    let several = groups.len() > 1;
+    let mut most = MostPerPeriod::default();
+    let mut per_year: Vec<Option<Vec<model::Band>>> = vec![None; years];
+    let mut complete = true;
+    for (members, intervals) in &groups {
+        let when = if several {
+            format!(" in {}", year_list(members))
+        } else {
+            String::new()
+        };
+        let table = table(
+            ctx,
+            file,
+            per_period,
+            bands,
+            measured,
+            per_period_pot,
+            intervals,
+            &when,
+        );
+        most.share = most.share.max(table.share);
+        most.amount = most.amount.max(table.amount);
+        match table.resolved {
+            Some(model::Mechanism::Tiers(resolved)) => {
+                for member in members {
+                    per_year[*member] = Some(resolved.clone());
+                }
+            }
+            _ => complete = false,
+        }
+    }
+    if complete && by_band.iter().all(Option::is_some) {
+        // One band per row of the table, with its values in each contract year.
+        let first = per_year.first().cloned().flatten().unwrap_or_default();
+        let resolved: Vec<model::Band> = first
+            .into_iter()
+            .enumerate()
+            .map(|(index, band)| model::Band {
+                intervals: per_year
+                    .iter()
+                    .map(|year| {
+                        year.as_ref()
+                            .and_then(|b| b.get(index))
+                            .map(|b| b.interval(1))
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+                ..band
+            })
+            .collect();
+        most.resolved = Some(model::Mechanism::Tiers(resolved));
+    }
+    most
+}
+
+/// Contract years in words, from indexes: `contract year 2`, `contract years 1 and 3`.
+fn year_list(indexes: &[usize]) -> String {
+    let years: Vec<String> = indexes.iter().map(|i| (i + 1).to_string()).collect();
+    match years.as_slice() {
+        [one] => format!("contract year {one}"),
+        [rest @ .., last] => format!("contract years {} and {last}", rest.join(", ")),
+        [] => String::new(),
+    }
+}
+
+/// Checks the band table of one run of contract years, whose bands cover `intervals`.
+#[allow(clippy::too_many_arguments)]
+fn table(
+    ctx: &mut Ctx,
+    file: FileId,
+    per_period: &str,
+    bands: &[Spanned<Band>],
+    measured: &Measured,
+    per_period_pot: Option<Decimal>,
+    intervals: &[Option<Interval>],
+    when: &str,
 ) -> MostPerPeriod {
     let unit = measured.unit;
     let currency = ctx.currency();
@@ -45,7 +151,7 @@ pub(super) fn tiers(
     let mut complete = true;
     let mut resolved = Vec::new();
     for (index, band) in bands.iter().enumerate() {
-        let Some(interval) = band_interval(ctx, file, band.node.range, measured) else {
+        let Some(interval) = intervals.get(index).copied().flatten() else {
             complete = false;
             continue;
         };
@@ -58,7 +164,7 @@ pub(super) fn tiers(
                         file,
                         band.span,
                         format!(
-                            "this band runs from {} down to {}",
+                            "this band runs from {} down to {}{when}",
                             units::format_value(lo.value, unit, currency),
                             units::format_value(hi.value, unit, currency)
                         ),
@@ -133,9 +239,10 @@ pub(super) fn tiers(
             Payout::Linear(..) => model::BandPayout::Linear(pay_lo, pay_hi),
         };
         resolved.push(model::Band {
-            interval,
+            intervals: vec![interval],
             payout,
             text: ctx.text(file, band.node.range_span),
+            relative: band_is_relative(band.node.range),
         });
         pieces.push((piece, band.span, interval));
     }
@@ -171,7 +278,7 @@ pub(super) fn tiers(
                 Code::TierGap,
                 file,
                 at,
-                gap_words(gap, unit, currency),
+                format!("{}{when}", gap_words(gap, unit, currency)),
                 "the gap is next to this band",
             )
             .with_help(
@@ -184,7 +291,7 @@ pub(super) fn tiers(
         let (piece_b, span_b, _) = pieces[b];
         let _ = (piece_a, piece_b);
         ctx.report(
-            Diagnostic::new(Code::TierOverlap, file, span_b, overlap_words(common, unit, currency), "overlaps another band")
+            Diagnostic::new(Code::TierOverlap, file, span_b, format!("{}{when}", overlap_words(common, unit, currency)), "overlaps another band")
                 .with_label(span_a, "this band covers the same values")
                 .with_help("make each threshold end one band and start the next, such as `80% to 85%` then `85% and above`"),
         );
@@ -266,14 +373,14 @@ pub(super) fn tiers(
         };
         let message = match (in_money, per_period_pot) {
             (false, None) => format!(
-                "moving from {} to {} lowers the payment from {} to {}",
+                "moving from {} to {} lowers the payment from {} to {}{when}",
                 units::format_value(fall.from, unit, currency),
                 units::format_value(fall.to, unit, currency),
                 amount(fall.pay_from),
                 amount(fall.pay_to)
             ),
             _ => format!(
-                "moving from {} to {} lowers the payment by {}{per_period}",
+                "moving from {} to {} lowers the payment by {}{per_period}{when}",
                 units::format_value(fall.from, unit, currency),
                 units::format_value(fall.to, unit, currency),
                 amount(fall.pay_from - fall.pay_to)
@@ -297,39 +404,104 @@ pub(super) fn tiers(
     most
 }
 
-/// The values a band covers, in its indicator's unit; `None` when a threshold is unusable.
-pub(super) fn band_interval(
+/// Whether a band's thresholds are placed by the target or the baseline.
+fn band_is_relative(range: BandRange) -> bool {
+    let relative = |t: &Spanned<Threshold>| matches!(t.node, Threshold::Relative { .. });
+    match range {
+        BandRange::Between(lo, hi) => relative(&lo) || relative(&hi),
+        BandRange::AtLeast(t) | BandRange::Above(t) | BandRange::Below(t) | BandRange::UpTo(t) => {
+            relative(&t)
+        }
+        BandRange::TargetMet | BandRange::TargetMissed => true,
+    }
+}
+
+/// The values a band covers in each contract year, in its indicator's unit; `None` when a
+/// threshold is unusable.
+pub(super) fn band_intervals(
     ctx: &mut Ctx,
     file: FileId,
     range: BandRange,
+    range_span: Span,
     measured: &Measured,
-) -> Option<Interval> {
-    let mut value =
-        |m: Spanned<Measure>| ctx.value_of(m, measured.name, measured.unit, "the threshold", file);
+) -> Option<Vec<Interval>> {
+    let each = |ctx: &mut Ctx, t: Spanned<Threshold>| threshold_by_year(ctx, file, t, measured);
+    let one = |values: Vec<Decimal>, make: fn(Decimal) -> Interval| {
+        values.into_iter().map(make).collect::<Vec<_>>()
+    };
     Some(match range {
         BandRange::Between(lo, hi) => {
-            let (lo, hi) = (value(lo), value(hi));
-            Interval {
-                lo: Some(Bound::closed(lo?)),
-                hi: Some(Bound::closed(hi?)),
+            let (lo, hi) = (each(ctx, lo), each(ctx, hi));
+            lo?.into_iter()
+                .zip(hi?)
+                .map(|(lo, hi)| Interval {
+                    lo: Some(Bound::closed(lo)),
+                    hi: Some(Bound::closed(hi)),
+                })
+                .collect()
+        }
+        BandRange::AtLeast(t) => one(each(ctx, t)?, |v| Interval {
+            lo: Some(Bound::closed(v)),
+            hi: None,
+        }),
+        BandRange::Above(t) => one(each(ctx, t)?, |v| Interval {
+            lo: Some(Bound::open(v)),
+            hi: None,
+        }),
+        BandRange::Below(t) => one(each(ctx, t)?, |v| Interval {
+            lo: None,
+            hi: Some(Bound::open(v)),
+        }),
+        BandRange::UpTo(t) => one(each(ctx, t)?, |v| Interval {
+            lo: None,
+            hi: Some(Bound::closed(v)),
+        }),
+        BandRange::TargetMet | BandRange::TargetMissed => {
+            let Some(polarity) = measured.polarity else {
+                ctx.report(
+                    Diagnostic::new(
+                        Code::MissingSetting,
+                        file,
+                        range_span,
+                        format!(
+                            "whether the target is met depends on whether higher or lower is better, which `{}` does not say",
+                            measured.name
+                        ),
+                        "met which way?",
+                    )
+                    .with_help("add `better higher` or `better lower` to the indicator"),
+                );
+                return None;
+            };
+            let target = Spanned::new(
+                Threshold::Relative {
+                    reference: ast::Reference::Target,
+                    share: None,
+                    offset: None,
+                },
+                range_span,
+            );
+            let values = each(ctx, target)?;
+            let met = matches!(range, BandRange::TargetMet);
+            match (polarity, met) {
+                (Polarity::Higher, true) => one(values, |v| Interval {
+                    lo: Some(Bound::closed(v)),
+                    hi: None,
+                }),
+                (Polarity::Higher, false) => one(values, |v| Interval {
+                    lo: None,
+                    hi: Some(Bound::open(v)),
+                }),
+                (Polarity::Lower, true) => one(values, |v| Interval {
+                    lo: None,
+                    hi: Some(Bound::closed(v)),
+                }),
+                (Polarity::Lower, false) => one(values, |v| Interval {
+                    lo: Some(Bound::open(v)),
+                    hi: None,
+                }),
             }
         }
-        BandRange::AtLeast(m) => Interval {
-            lo: Some(Bound::closed(value(m)?)),
-            hi: None,
-        },
-        BandRange::Above(m) => Interval {
-            lo: Some(Bound::open(value(m)?)),
-            hi: None,
-        },
-        BandRange::Below(m) => Interval {
-            lo: None,
-            hi: Some(Bound::open(value(m)?)),
-        },
-        BandRange::UpTo(m) => Interval {
-            lo: None,
-            hi: Some(Bound::closed(value(m)?)),
-        },
     })
 }
 

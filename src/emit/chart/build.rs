@@ -140,6 +140,7 @@ pub fn curve(spec: &Spec, payment: &PaymentSpec) -> Option<Curve> {
             to,
             pays_from,
             pays_to,
+            ..
         } => {
             let (from, to) = (parse(from)?, parse(to)?);
             let (pf, pt) = (parse(pays_from)?, parse(pays_to)?);
@@ -164,6 +165,7 @@ pub fn curve(spec: &Spec, payment: &PaymentSpec) -> Option<Curve> {
             to,
             price_per_point,
             adjusted_by,
+            ..
         } => {
             let (from, to) = (parse(from)?, parse(to)?);
             // Charts show contract year 1.

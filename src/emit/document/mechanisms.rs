@@ -6,7 +6,9 @@ use rust_decimal::Decimal;
 use super::values::{dec, num, pct, period_noun, year_range, Ctx};
 use super::{plain, Block, Table};
 use crate::emit::chart::capitalise;
-use crate::emit::spec::{BandSpec, BoundSpec, MechanismSpec, PaymentSpec, UnitSpec, YearMoney};
+use crate::emit::spec::{
+    BandSpec, BoundSpec, MechanismSpec, PaymentSpec, ScaleYearSpec, UnitSpec, YearMoney,
+};
 
 /// What a band covers once the boundary rule has placed shared thresholds, such as
 /// `at least 80% and below 85%`.
@@ -54,6 +56,28 @@ fn band_covers(ctx: &Ctx, bands: &[BandSpec], index: usize, unit: Option<&UnitSp
         (None, Some(u)) => hi_words(u),
         (None, None) => "any result".to_string(),
     }
+}
+
+/// A scale placed by a target that changes by year, its ends in each year in words.
+fn scale_by_year(ctx: &Ctx, years: &[ScaleYearSpec], unit: Option<&UnitSpec>) -> Option<String> {
+    if years.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = years
+        .iter()
+        .map(|y| {
+            format!(
+                "{}: {} to {}",
+                year_range(y.contract_year, y.contract_year),
+                ctx.in_unit(&y.from, unit),
+                ctx.in_unit(&y.to, unit)
+            )
+        })
+        .collect();
+    Some(format!(
+        "The scale is placed by the year's target, so its ends change by contract year: {}.",
+        each.join("; ")
+    ))
 }
 
 fn band_pays(ctx: &Ctx, band: &BandSpec, unit: Option<&UnitSpec>) -> String {
@@ -166,12 +190,44 @@ pub(super) fn mechanism_table(
                 table.row(row);
             }
             blocks.push(Block::Table(table));
+            // Bands placed by a target that changes by year cover other values in later years.
+            for band in bands.iter().filter(|b| !b.by_year.is_empty()) {
+                let years: Vec<String> = band
+                    .by_year
+                    .iter()
+                    .map(|y| {
+                        let spec = BandSpec {
+                            range: String::new(),
+                            placed_by_target_or_baseline: false,
+                            lower: y.lower.clone(),
+                            upper: y.upper.clone(),
+                            by_year: Vec::new(),
+                            pays: String::new(),
+                            value: None,
+                            from: None,
+                            to: None,
+                        };
+                        format!(
+                            "{}: {}",
+                            year_range(y.contract_year, y.contract_year),
+                            band_covers(ctx, std::slice::from_ref(&spec), 0, unit)
+                        )
+                    })
+                    .collect();
+                blocks.push(Block::Para(
+                    plain("The band ").code(band.range.clone()).text(format!(
+                        " is placed by the year's target: {}.",
+                        years.join("; ")
+                    )),
+                ));
+            }
         }
         MechanismSpec::Linear {
             from,
             to,
             pays_from,
             pays_to,
+            by_year,
         } => {
             let (rising, worse, better) = scale_words(from, to);
             let mut head = vec!["Result", "Pays"];
@@ -232,11 +288,15 @@ pub(super) fn mechanism_table(
                 table.row(row);
             }
             blocks.push(Block::Table(table));
+            if let Some(text) = scale_by_year(ctx, by_year, unit) {
+                blocks.push(Block::Para(plain(text)));
+            }
         }
         MechanismSpec::Points {
             points,
             from,
             to,
+            by_year,
             price_per_point,
             adjusted_by,
         } => {
@@ -252,6 +312,9 @@ pub(super) fn mechanism_table(
                     ctx.in_unit(to, unit)
                 )),
             );
+            if let Some(text) = scale_by_year(ctx, by_year, unit) {
+                table.fact("Scale by contract year", plain(text));
+            }
             table.fact("Price per point", plain(ctx.by_year(price_per_point)));
             // All the points at each year's price.
             let most: Vec<YearMoney> = price_per_point
