@@ -286,6 +286,9 @@ pub struct Input {
     pub unit: Unit,
     /// The values it may take, both ends included, in its unit (85% is 85).
     pub range: Option<(Decimal, Decimal)>,
+    /// How rows of shorter periods make a longer period's figure, where the contract says; a
+    /// figure such as a list size is not added up unless it says so.
+    pub combine: Option<crate::syntax::ast::Combine>,
 }
 
 /// A value worked out from inputs, indicators and constants.

@@ -323,7 +323,7 @@ pub(super) fn check_hygiene(ctx: &mut Ctx) {
                     "add `reported monthly`, `reported quarterly` or `reported annually`",
                 ));
             }
-        } else if !info.reporting_only {
+        } else if !info.reporting_only && !ctx.calculation_uses.contains(name) {
             ctx.report(
                 Diagnostic::new(
                     Code::UnusedIndicator,

@@ -57,6 +57,7 @@ pub fn analyse(workspace: &Workspace, sources: &Sources) -> Analysis {
         inputs: Default::default(),
         derived: Default::default(),
         value_uses: HashSet::new(),
+        calculation_uses: HashSet::new(),
     };
     ctx.header = contract::check(&mut ctx, workspace.root);
     indicators::check(&mut ctx);
@@ -367,6 +368,8 @@ pub(crate) struct Ctx<'a> {
     pub derived: std::collections::BTreeMap<String, model::Derived>,
     /// Inputs and derived values something refers to.
     pub value_uses: HashSet<String>,
+    /// Indicators used only in calculations (so not needing `better` or `reported`).
+    pub calculation_uses: HashSet<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -468,7 +471,9 @@ impl<'a> Ctx<'a> {
                         ),
                         written.to_string(),
                     )
-                    .with_help(format!("write {what} in the indicator's unit: {example}")),
+                    .with_help(format!(
+                        "write {what} in the unit of `{indicator}`: {example}"
+                    )),
                 );
                 None
             }

@@ -219,12 +219,17 @@ fn given(ctx: &mut Ctx, file: FileId, name: &ast::Name, value: Spanned<GivenValu
             }
             let left = denominator - excluded.unwrap_or_default();
             if excluded.is_some_and(|e| e > denominator) || (excluded.is_some() && left.is_zero()) {
+                let message = if left.is_zero() {
+                    "every case in the denominator is excluded, leaving none"
+                } else {
+                    "more cases are excluded than the denominator holds"
+                };
                 ctx.report(
                     Diagnostic::new(
                         Code::ValueOutOfRange,
                         file,
                         value.span,
-                        "more cases are excluded than the denominator holds",
+                        message,
                         "nothing left",
                     )
                     .with_help("the cases excluded come off the denominator: `540 of 900 excluding 180` leaves 720"),

@@ -105,7 +105,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                     places = Some(p.node);
                 }
                 D::Range(from, to) => {
-                    range = value_range(ctx, *file, name, *from, *to, range_unit(*dimension));
+                    range = derived_range(ctx, *file, name, *from, *to, *dimension);
                     complete &= range.is_some();
                 }
                 D::Equals(_) | D::Description(_) => {}
@@ -142,6 +142,7 @@ fn input_block(ctx: &mut Ctx, file: FileId, input: &ast::Input) {
         |s| match s {
             I::Unit(_) => "unit",
             I::Range(..) => "range",
+            I::CombinePeriods(_) => "combine periods",
             I::Description(_) => "description",
         },
         &mut ctx.diagnostics,
@@ -155,6 +156,13 @@ fn input_block(ctx: &mut Ctx, file: FileId, input: &ast::Input) {
             _ => None,
         })
         .unwrap_or(Unit::Ratio);
+    let mut combine = None;
+    for setting in &input.settings {
+        if let I::CombinePeriods(rule) = setting.node {
+            super::indicators::combinable(ctx, file, name, unit, rule, setting.span);
+            combine = Some(rule);
+        }
+    }
     let mut range = None;
     for setting in &input.settings {
         if let I::Range(from, to) = setting.node {
@@ -172,19 +180,63 @@ fn input_block(ctx: &mut Ctx, file: FileId, input: &ast::Input) {
             title: input.title.as_ref().map(|t| t.node.clone()),
             unit,
             range,
+            combine,
         },
     );
 }
 
-/// The unit a derived value's range is written in: a percentage, money, or a plain number.
-fn range_unit(dimension: Dimension) -> Unit {
-    if dimension.percent && dimension.is_plain() {
-        Unit::Percent
-    } else if dimension.same_as(Dimension::MONEY) {
-        Unit::Money
-    } else {
-        Unit::Ratio
+/// A derived value's `range`, in the value's own terms: a plain number's range may be written
+/// as percentages (`range 0% to 10%` is 0 to 0.1), money's in money, anything else as numbers.
+fn derived_range(
+    ctx: &mut Ctx,
+    file: FileId,
+    name: &str,
+    from: Spanned<Measure>,
+    to: Spanned<Measure>,
+    dimension: Dimension,
+) -> Option<(Decimal, Decimal)> {
+    let value = |ctx: &mut Ctx, m: Spanned<Measure>| match m.node {
+        Measure::Percent(p) if dimension.is_plain() => Some(p / Decimal::ONE_HUNDRED),
+        Measure::Number(n) if !dimension.same_as(Dimension::MONEY) => Some(n),
+        Measure::Money(_) if dimension.same_as(Dimension::MONEY) => {
+            ctx.value_of(m, name, Unit::Money, "the range", file)
+        }
+        _ => {
+            ctx.report(
+                Diagnostic::new(
+                    Code::UnitMismatch,
+                    file,
+                    m.span,
+                    format!("the range of `{name}` is not written in its unit, {}", dimension.words()),
+                    "another unit",
+                )
+                .with_help(if dimension.same_as(Dimension::MONEY) {
+                    "write the range in money, such as `range £0 to £10,000`"
+                } else if dimension.is_plain() {
+                    "write the range as numbers or percentages, such as `range 0.5 to 2` or `range 0% to 10%`"
+                } else {
+                    "write the range as numbers, such as `range 0 to 100,000`"
+                }),
+            );
+            None
+        }
+    };
+    let (lo, hi) = (value(ctx, from), value(ctx, to));
+    let (lo, hi) = (lo?, hi?);
+    if lo > hi {
+        ctx.report(
+            Diagnostic::new(
+                Code::FloorAboveCeiling,
+                file,
+                from.span.cover(to.span),
+                format!("the range of `{name}` runs from its highest value down to its lowest"),
+                "lowest value above highest",
+            )
+            .with_help("write the lowest value first: `range 0.5 to 2`"),
+        );
+        return None;
     }
+    Some((lo, hi))
 }
 
 /// `range A to B` in the value's unit, reporting a range that runs backwards.

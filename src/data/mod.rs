@@ -766,6 +766,16 @@ impl Validator<'_> {
         excluded: Decimal,
     ) -> bool {
         let problem = match (takes_exclusions, numerator, denominator) {
+            _ if excluded < Decimal::ZERO => Some((
+                Code::DataValueOutOfRange,
+                format!("{} cases excluded from `{name}` is below zero", excluded.normalize()),
+                "write the number of cases excluded from the denominator: 0 or more".to_string(),
+            )),
+            _ if !excluded.fract().is_zero() => Some((
+                Code::NotANumber,
+                format!("{} cases excluded from `{name}` is not a whole number", excluded.normalize()),
+                "the cases excluded are people or events: write a whole number".to_string(),
+            )),
             (false, _, _) => Some((
                 Code::InconsistentRow,
                 format!("`{name}` does not take exclusions off its denominator, but this row gives {} excluded", excluded.normalize()),

@@ -182,6 +182,9 @@ pub struct InputSpec {
     pub unit: UnitSpec,
     /// The values it may take, both ends included; null when only its unit limits it.
     pub range: Option<RangeSpec>,
+    /// How rows of shorter periods make a longer period's figure (`latest`, `mean`, `sum`...);
+    /// null: they are not combined.
+    pub combine_periods: Option<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -195,7 +198,8 @@ pub struct DerivedSpec {
     pub unit: String,
     /// Decimal places it is rounded to (by the contract's rounding mode); null: not rounded.
     pub rounded_to: Option<u32>,
-    /// The values it may take, both ends included (a percentage as written: `85` for 85%).
+    /// The values it may take, both ends included, in the value's own terms (a percentage as
+    /// a fraction: `0.85` for 85%).
     pub range: Option<RangeSpec>,
     /// The inputs, indicators and derived values it is worked out from.
     pub uses: Vec<String>,
@@ -699,6 +703,7 @@ pub fn build(contract: &Contract) -> Spec {
                     from: dec(from),
                     to: dec(to),
                 }),
+                combine_periods: i.combine.map(|c| c.words().to_string()),
             })
             .collect(),
         derived_values: contract

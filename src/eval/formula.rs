@@ -43,7 +43,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             .iter()
             .map(|pot| {
                 let combine = payment.combine.unwrap_or(indicator.combine);
-                let measured = measure::find(run, &indicator.name, &pot.period, combine)
+                let measured = measure::find(run, &indicator.name, &pot.period, Some(combine))
                     .ok()
                     .flatten()?;
                 improvement_of(run, &indicator, improvement, &measured).map(|(change, _)| change)
@@ -246,6 +246,8 @@ fn minimum_denominator(indicator: &Indicator, measured: &Measured) -> Option<Str
 struct FactorValue {
     name: String,
     value: Option<Decimal>,
+    /// The data that was missing, in words, when an input or derived value could not be found.
+    missing: Option<String>,
     /// How an input or derived value was worked out, in words, and the rows it read.
     steps: Vec<String>,
     rows: Vec<crate::data::RowRef>,
@@ -272,22 +274,63 @@ fn factor_values(
                 return FactorValue {
                     name: factor.clone(),
                     value,
+                    missing: None,
                     steps: Vec::new(),
                     rows: Vec::new(),
                 };
             }
             match values::named(run, factor, period) {
+                Ok(worked) if worked.value < Decimal::ZERO => {
+                    // A factor multiplies the payment: a negative one would make it negative.
+                    let defined_at = run
+                        .contract
+                        .derived
+                        .get(factor)
+                        .map(|d| d.defined_at)
+                        .or_else(|| run.contract.inputs.get(factor).map(|i| i.defined_at))
+                        .unwrap_or_default();
+                    run.diagnostics.push(
+                        crate::diagnostic::Diagnostic::new(
+                            crate::diagnostic::Code::DerivedValueOutOfRange,
+                            defined_at.0,
+                            defined_at.1,
+                            format!(
+                                "`{factor}` for {} works out at {}, but an adjustment factor cannot be negative",
+                                period.label,
+                                values::exact_number(worked.value)
+                            ),
+                            "negative",
+                        )
+                        .with_help(format!(
+                            "{}; check the calculation and its figures, and give `{factor}` a `range` that keeps it above 0",
+                            worked.steps.iter().filter(|s| !s.starts_with('\u{0}')).cloned().collect::<Vec<_>>().join("; ")
+                        )),
+                    );
+                    FactorValue {
+                        name: factor.clone(),
+                        value: None,
+                        missing: None,
+                        steps: Vec::new(),
+                        rows: Vec::new(),
+                    }
+                }
                 Ok(worked) => FactorValue {
                     name: factor.clone(),
                     value: Some(worked.value),
+                    missing: None,
                     steps: worked.steps,
                     rows: worked.rows,
                 },
                 Err(problem) => {
+                    let missing = match &problem {
+                        values::Problem::Missing { what, .. } => Some(what.clone()),
+                        values::Problem::Reported => None,
+                    };
                     values::report(run, problem, factor, &format!("payment `{}`", payment.name));
                     FactorValue {
                         name: factor.clone(),
                         value: None,
+                        missing,
                         steps: Vec::new(),
                         rows: Vec::new(),
                     }
@@ -485,6 +528,10 @@ fn work(
                     });
                 let supplied = run.contract.factors.contains(factor);
                 let Some(mut factor_value) = given else {
+                    let why = factor_values
+                        .iter()
+                        .find(|f| &f.name == factor)
+                        .and_then(|f| f.missing.clone());
                     let what = if supplied {
                         format!(
                             "the factor `{factor}` for `{}` in {}",
@@ -493,7 +540,12 @@ fn work(
                     } else {
                         format!("`{factor}` in {}", period.label)
                     };
-                    steps.push(format!("there is no value for {what}, so nothing is paid"));
+                    match &why {
+                        Some(why) => steps.push(format!(
+                            "there is no data for {why}, so `{factor}` cannot be worked out and nothing is paid"
+                        )),
+                        None => steps.push(format!("there is no value for {what}, so nothing is paid")),
+                    }
                     return Worked {
                         amount: Decimal::ZERO,
                         basis: "missing factor".into(),
@@ -509,7 +561,17 @@ fn work(
                     .get(factor)
                     .is_some_and(|d| d.places.is_some());
                 if let (Some(places), false) = (run.contract.factor_places, own_rounding) {
-                    factor_value = run.contract.rounding.round_to_places(factor_value, places);
+                    let rounded = run.contract.rounding.round_to_places(factor_value, places);
+                    if rounded != factor_value {
+                        let mut shown = rounded;
+                        shown.rescale(places);
+                        steps.push(format!(
+                            "`{factor}` of {} is rounded to {places} decimal place{} (the contract rounds factors): {shown}",
+                            values::exact_number(factor_value),
+                            if places == 1 { "" } else { "s" }
+                        ));
+                    }
+                    factor_value = rounded;
                 }
                 // Saturates rather than overflows: an amount beyond range is reported below.
                 amount = amount.checked_mul(factor_value).unwrap_or(Decimal::MAX);
@@ -521,15 +583,18 @@ fn work(
             }
             Worked {
                 amount,
-                basis: format!(
-                    "{} points",
-                    earned
+                basis: {
+                    let shown = earned
                         .round_dp_with_strategy(
                             2,
-                            rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
                         )
-                        .normalize()
-                ),
+                        .normalize();
+                    format!(
+                        "{shown} point{}",
+                        if shown == Decimal::ONE { "" } else { "s" }
+                    )
+                },
                 steps,
                 missing: None,
             }

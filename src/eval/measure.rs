@@ -7,7 +7,7 @@ use crate::calendar::Period;
 use crate::data::Observation;
 use crate::model::{Gateway, Requirement};
 use crate::syntax::ast::{Combine, Comparison, Unit};
-use crate::units::format_value;
+use crate::units::{format_number, format_value};
 
 /// An indicator's value for a period, and the rows it came from.
 pub(crate) struct Measured<'d> {
@@ -38,16 +38,13 @@ pub(crate) struct NotCombinable<'d> {
     pub rows: Vec<&'d Observation>,
 }
 
-/// The value of `name` (an indicator or an input) for `period`, combining the rows of shorter
-/// periods the indicator's way.
-pub(crate) fn lookup<'d>(run: &Run<'d>, name: &str, period: &Period) -> Option<Measured<'d>> {
-    let combine = run
-        .contract
-        .indicators
-        .get(name)
-        .map(|i| i.combine)
-        .unwrap_or_default();
-    find(run, name, period, combine).ok().flatten()
+/// How `name`'s rows combine unless a payment says otherwise: an indicator's way (pooling by
+/// default); an input's, where the contract states it (otherwise they are not combined).
+pub(crate) fn default_combine(run: &Run, name: &str) -> Option<Combine> {
+    match run.contract.indicators.get(name) {
+        Some(indicator) => Some(indicator.combine),
+        None => run.contract.inputs.get(name).and_then(|i| i.combine),
+    }
 }
 
 /// The value of `name` for `period`: a row for exactly that period; else a row whose period
@@ -59,7 +56,7 @@ pub(crate) fn find<'d>(
     run: &Run<'d>,
     name: &str,
     period: &Period,
-    combine: Combine,
+    combine: Option<Combine>,
 ) -> Result<Option<Measured<'d>>, NotCombinable<'d>> {
     let rows: Vec<&'d Observation> = run
         .data
@@ -77,10 +74,10 @@ pub(crate) fn find<'d>(
         (Some(n), Some(d), Some(e)) => format!(
             "`{name}` for {} was {} of {} ({} less {} excluded) = {} ({})",
             o.period.label,
-            n.normalize(),
-            (d - e).normalize(),
-            d.normalize(),
-            e.normalize(),
+            format_number(n.normalize()),
+            format_number((d - e).normalize()),
+            format_number(d.normalize()),
+            format_number(e.normalize()),
             shown(o.value),
             run.row_name(o.row)
         ),
@@ -163,7 +160,23 @@ pub(crate) fn find<'d>(
             each.join(", "),
             shown(total)
         );
-        value_of(total, None, None, None, how)
+        let (n, d, e) = pooled_counts(&inside);
+        value_of(total, n, d, e, how)
+    };
+    // An input's rows of shorter periods are combined only as the contract says: a list size
+    // given each quarter is not four times the year's.
+    let Some(combine) = combine else {
+        return Err(NotCombinable {
+            message: format!(
+                "the rows of input `{name}` are for shorter periods than {}, and the contract does not say how they make its figure",
+                period.label
+            ),
+            help: format!(
+                "give `{name}` for {} itself, or say how its rows combine in the input: `combine periods by latest` (a figure at a date), `mean` or `sum`",
+                period.label
+            ),
+            rows: inside,
+        });
     };
     let measured = match combine {
         Combine::Pooling if all_fractions => {
@@ -177,12 +190,16 @@ pub(crate) fn find<'d>(
             let counts = match excluded {
                 Some(e) => format!(
                     "{} of {} ({} less {} excluded)",
-                    n.normalize(),
-                    (d - e).normalize(),
-                    d.normalize(),
-                    e.normalize()
+                    format_number(n.normalize()),
+                    format_number((d - e).normalize()),
+                    format_number(d.normalize()),
+                    format_number(e.normalize())
                 ),
-                None => format!("{} of {}", n.normalize(), d.normalize()),
+                None => format!(
+                    "{} of {}",
+                    format_number(n.normalize()),
+                    format_number(d.normalize())
+                ),
             };
             let how = format!(
                 "`{name}` for {} pools the counts of {}: {counts} = {}",
@@ -194,15 +211,15 @@ pub(crate) fn find<'d>(
         }
         Combine::Sum => sum(),
         // Counts and amounts pool by adding up.
-        Combine::Pooling if matches!(unit, Unit::Count | Unit::Money | Unit::Days) => sum(),
+        // Counts and amounts pool by adding up; days (a wait, a length of stay) do not.
+        Combine::Pooling if matches!(unit, Unit::Count | Unit::Money) => sum(),
         Combine::Pooling => {
-            let (give, instead) = if unit == Unit::Percent || matches!(unit, Unit::RatePer(_)) {
-                (
-                    "`numerator` and `denominator` columns for these rows",
-                    "`combine periods by mean` (or `latest`, `best`, `worst`)",
-                )
-            } else {
-                ("the counts behind these rows", "`combine periods by mean`")
+            let help = match unit {
+                Unit::Percent | Unit::RatePer(_) | Unit::Ratio => "give `numerator` and `denominator` columns for these rows, or say how the periods combine with `combine periods by mean` (or `latest`, `best`, `worst`) in the indicator or the payment".to_string(),
+                _ => format!(
+                    "say how the periods combine with `combine periods by mean` (or `latest`, `best`, `worst`{}) in the indicator or the payment",
+                    if unit == Unit::Days { ", `sum`" } else { "" }
+                ),
             };
             return Err(NotCombinable {
                 message: format!(
@@ -210,9 +227,7 @@ pub(crate) fn find<'d>(
                     period.label,
                     crate::units::unit_words(unit)
                 ),
-                help: format!(
-                    "give {give}, or say how the periods combine with {instead} in the indicator or the payment"
-                ),
+                help,
                 rows: inside,
             });
         }
@@ -225,7 +240,9 @@ pub(crate) fn find<'d>(
                 each.join(", "),
                 shown(value)
             );
-            value_of(value, None, None, None, how)
+            // The period's counts are still all its rows' counts (for a minimum denominator).
+            let (n, d, e) = pooled_counts(&inside);
+            value_of(value, n, d, e, how)
         }
         Combine::Latest => {
             let Some(&last) = inside.last() else {
@@ -261,11 +278,12 @@ pub(crate) fn find<'d>(
                 return Ok(None);
             };
             let how = format!(
-                "`{name}` for {} is the {} of {}: {}",
+                "`{name}` for {} is the {} of {}: {}, for {}",
                 period.label,
                 combine.words(),
                 each.join(", "),
-                shown(picked.value)
+                shown(picked.value),
+                picked.period.label
             );
             let left = picked
                 .denominator
@@ -274,6 +292,22 @@ pub(crate) fn find<'d>(
         }
     };
     Ok(Some(measured))
+}
+
+/// The counts of rows that all give them, added up: numerator, denominator after exclusions,
+/// and exclusions (where any row gives them).
+fn pooled_counts(rows: &[&Observation]) -> (Option<Decimal>, Option<Decimal>, Option<Decimal>) {
+    if !rows
+        .iter()
+        .all(|o| o.numerator.is_some() && o.denominator.is_some())
+    {
+        return (None, None, None);
+    }
+    let n: Decimal = rows.iter().filter_map(|o| o.numerator).sum();
+    let d: Decimal = rows.iter().filter_map(|o| o.denominator).sum();
+    let e: Decimal = rows.iter().filter_map(|o| o.excluded).sum();
+    let excluded = rows.iter().any(|o| o.excluded.is_some()).then_some(e);
+    (Some(n), Some(d - e), excluded)
 }
 
 fn round4(v: Decimal) -> Decimal {
@@ -310,7 +344,13 @@ pub(crate) fn gateway<'d>(run: &mut Run<'d>, gateway: &Gateway, period: &Period)
                 comparison,
                 value,
             } => {
-                let Some(measured) = lookup(run, name, period) else {
+                let Ok(found) = run.measure(name, period, None) else {
+                    return GatewayOutcome::Failed(format!(
+                        "the rows of `{name}` for {} cannot be combined",
+                        period.label
+                    ));
+                };
+                let Some(measured) = found else {
                     return GatewayOutcome::Missing(format!("`{name}` for {}", period.label));
                 };
                 run.used_rows.extend(measured.rows.iter().map(|o| o.row));

@@ -440,9 +440,7 @@ impl<'a> Run<'a> {
         period: &Period,
         combine: Option<crate::syntax::ast::Combine>,
     ) -> Result<Option<measure::Measured<'a>>, Reported> {
-        let combine = combine
-            .or_else(|| self.contract.indicators.get(name).map(|i| i.combine))
-            .unwrap_or_default();
+        let combine = combine.or_else(|| measure::default_combine(self, name));
         match measure::find(self, name, period, combine) {
             Ok(found) => Ok(found),
             Err(problem) => {
@@ -545,6 +543,10 @@ impl<'a> Run<'a> {
     }
 
     fn report_unused_rows(&mut self) {
+        // After an error, rows the failed working would have read are not really unused.
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return;
+        }
         let monitored: Vec<&str> = self
             .contract
             .indicators

@@ -6,7 +6,6 @@
 
 use rust_decimal::Decimal;
 
-use super::measure;
 use super::Run;
 use crate::calendar::Period;
 use crate::data::RowRef;
@@ -71,7 +70,17 @@ fn work_out(run: &mut Run, derived: &Derived, period: &Period) -> Result<Worked,
         Some(places) => run.contract.rounding.round_to_places(exact.value, places),
         None => exact.value,
     };
-    let shown = show(value, derived.dimension, run);
+    let shown = match derived.places {
+        // Rounded to places: shown with them all (1.10, not 1.1).
+        Some(places) => {
+            let mut fixed = value;
+            if !(derived.dimension.percent && derived.dimension.is_plain()) {
+                fixed.rescale(places);
+            }
+            show(fixed, derived.dimension, run)
+        }
+        None => show(value, derived.dimension, run),
+    };
     let mut step = format!(
         "`{}` for {} is {} = {}",
         derived.name,
@@ -87,22 +96,8 @@ fn work_out(run: &mut Run, derived: &Derived, period: &Period) -> Result<Worked,
     }
     steps.push(step);
     if let Some((lo, hi)) = derived.range {
-        // A percentage's range is written as a percentage (85% is 85); its value is a fraction.
-        let scale = if derived.dimension.percent {
-            Decimal::ONE_HUNDRED
-        } else {
-            Decimal::ONE
-        };
-        let compared = value * scale;
-        if compared < lo || compared > hi {
-            let unit = if derived.dimension.percent {
-                Unit::Percent
-            } else if derived.dimension.same_as(Dimension::MONEY) {
-                Unit::Money
-            } else {
-                Unit::Ratio
-            };
-            let currency = run.currency();
+        // The range is in the value's own terms (a percentage as a fraction).
+        if value < lo || value > hi {
             let (file, span) = derived.defined_at;
             run.diagnostics.push(
                 Diagnostic::new(
@@ -114,8 +109,8 @@ fn work_out(run: &mut Run, derived: &Derived, period: &Period) -> Result<Worked,
                         derived.name,
                         period.label,
                         show_exact(value, derived.dimension, Some(run)),
-                        format_value(lo, unit, currency),
-                        format_value(hi, unit, currency)
+                        show(lo, derived.dimension, run),
+                        show(hi, derived.dimension, run)
                     ),
                     "outside its range",
                 )
@@ -249,6 +244,11 @@ fn evaluate(
             rows.extend(measured.rows.iter().map(|o| o.row));
             run.used_rows.extend(measured.rows.iter().map(|o| o.row));
             steps.push(measured.how.clone());
+            steps.push(format!(
+                "the {word} of `{name}` for {} is {}",
+                period.label,
+                format_number(count.normalize())
+            ));
             Operand {
                 value: count,
                 shown: format_number(count.normalize()),
@@ -258,9 +258,20 @@ fn evaluate(
             let worked = derived_of(run, name, period)?;
             steps.extend(worked.steps.iter().cloned());
             rows.extend(worked.rows.iter().copied());
+            let dimension = run
+                .contract
+                .derived
+                .get(name)
+                .map(|d| d.dimension)
+                .unwrap_or_default();
+            let places = run.contract.derived.get(name).and_then(|d| d.places);
             Operand {
                 value: worked.value,
-                shown: worked.shown.clone(),
+                shown: if places.is_some() {
+                    worked.shown.clone()
+                } else {
+                    show_exact(worked.value, dimension, Some(run))
+                },
             }
         }
         Expr::Op(op, left, right) => {
@@ -371,7 +382,10 @@ pub(crate) fn named(run: &mut Run, name: &str, period: &Period) -> Result<Worked
     let Some(input) = run.contract.inputs.get(name).cloned() else {
         return derived(run, name, period);
     };
-    let Some(measured) = measure::lookup(run, name, period) else {
+    let found = run
+        .measure(name, period, None)
+        .map_err(|_| Problem::Reported)?;
+    let Some(measured) = found else {
         return Err(Problem::Missing {
             what: format!("input `{name}` in {}", period.label),
             defined_at: input.defined_at,

@@ -443,6 +443,7 @@ pub struct Input {
 pub enum InputSetting {
     Unit(Unit),
     Range(Spanned<Measure>, Spanned<Measure>),
+    CombinePeriods(Combine),
     Description(String),
 }
 

@@ -54,7 +54,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         direction => "`higher` or `lower`",
         frequency => "`monthly`, `quarterly`, `annually` or `annually by contract year`",
         target_step => "a target value such as `85%`",
-        input_setting => "an input setting: `unit`, `range` or `description`",
+        input_setting => "an input setting: `unit`, `range`, `combine periods by` or `description`",
         derived_setting => {
             "a derived value setting: `equals`, `rounded to N decimal places`, `range` or `description`"
         }

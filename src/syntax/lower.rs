@@ -699,6 +699,7 @@ impl Lowerer {
                 let (from, to) = self.value_range(&pair)?;
                 InputSetting::Range(from, to)
             }
+            Rule::combine_periods => InputSetting::CombinePeriods(self.combine(&pair)?),
             _ => InputSetting::Description(self.text_setting(pair)?),
         })
     }
