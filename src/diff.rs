@@ -980,11 +980,18 @@ impl Differ {
             (None, Some(s)) => format!("{} of the monthly value", pct(s)),
             (None, None) => "nothing".to_string(),
         };
-        if d.per_breach {
-            format!("{amount} per breach")
-        } else {
-            amount
+        let mut words = match &d.charged_per {
+            Some(unit) => format!("{amount} per {unit}"),
+            None => amount,
+        };
+        for instead in &d.instead {
+            words.push_str(&format!(
+                ", {} per breach on {} instead",
+                in_unit(&instead.amount_per_breach, Some("money"), currency),
+                instead.indicator
+            ));
         }
+        words
     }
 
     fn deduction_summary(&self, d: &DeductionSpec, currency: CurrencyCode) -> String {
@@ -1021,6 +1028,8 @@ impl Differ {
             self.deduction_amount(n, self.new_currency),
         );
         self.push(d, name, "deducts", Some(ob), Some(na));
+        self.push(d, name, "standard", o.standard_words(), n.standard_words());
+        self.push(d, name, "borne", o.borne_words(), n.borne_words());
         self.push(
             d,
             name,

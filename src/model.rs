@@ -764,8 +764,28 @@ pub struct Deduction {
     pub tolerance: Decimal,
     pub frequency: Frequency,
     pub amount: DeductAmount,
-    pub per_breach: bool,
+    /// What one charge is for (`per breach`, `per patient per day`); `None`: the amount is
+    /// deducted once for a period beyond its tolerance.
+    pub per: Option<crate::syntax::ast::BreachUnit>,
+    /// A national standard on a percentage indicator: its breaches and what it tolerates are
+    /// counted from each period's denominator.
+    pub standard: Option<Standard>,
+    /// Worse breaches, counted by another indicator, charged their own amount instead of the
+    /// first: (indicator, amount per breach), the worst last.
+    pub instead: Vec<(String, Decimal)>,
+    /// How the sanction is shared between the parties, in percent; empty: the provider bears it.
+    pub shares: Vec<(crate::syntax::ast::Party, Decimal)>,
     pub caps: Vec<(LimitScope, Decimal)>,
+}
+
+/// `standard 95%`, `no further sanction below 85%`, and what is done with a fraction of a breach.
+#[derive(Clone, Copy, Debug)]
+pub struct Standard {
+    /// In percent.
+    pub standard: Decimal,
+    /// Performance past which breaches cost no more, in percent.
+    pub floor: Option<Decimal>,
+    pub rounding: crate::syntax::ast::ExcessRounding,
 }
 
 #[derive(Clone, Copy, Debug)]

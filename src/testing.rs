@@ -558,6 +558,24 @@ pub fn uncovered(contract: &Contract, results: &[TestResult]) -> (usize, Vec<Str
         );
     }
     for deduction in &contract.deductions {
+        if deduction.standard.is_some_and(|s| s.floor.is_some()) {
+            need(
+                seen(
+                    &deduction.name,
+                    &Exercised::Sanction(crate::eval::FLOOR.to_string()),
+                ),
+                format!("deduction `{}`: no further sanction", deduction.name),
+            );
+        }
+        for (worse, _) in &deduction.instead {
+            need(
+                seen(&deduction.name, &Exercised::Sanction(worse.clone())),
+                format!(
+                    "deduction `{}`: breaches on `{worse}` charged instead",
+                    deduction.name
+                ),
+            );
+        }
         for (scope, _) in &deduction.caps {
             need(
                 seen(&deduction.name, &Exercised::Cap(scope.words().to_string())),

@@ -155,3 +155,38 @@ fn diagnostics_reference_examples_show_their_code() {
         "expected examples for most codes, found {shown}"
     );
 }
+
+/// Every word the grammar matches literally is listed among the reserved words of the language
+/// reference (month names and the letters of codes and period labels aside).
+#[test]
+fn grammar_words_are_listed_as_reserved() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let grammar = std::fs::read_to_string(format!("{root}/grammar/obc.pest")).expect("grammar");
+    let reference = std::fs::read_to_string(format!("{root}/docs/language.md")).expect("docs");
+    let reserved = reference
+        .split("## 16. Reserved words")
+        .nth(1)
+        .expect("a reserved words section");
+    let listed: std::collections::BTreeSet<&str> = reserved.split('`').skip(1).step_by(2).collect();
+    let mut missing = std::collections::BTreeSet::new();
+    for line in grammar.lines() {
+        let code = line.split("//").next().unwrap_or_default();
+        for word in code.split('"').skip(1).step_by(2) {
+            let is_word = word.len() > 1
+                && word.starts_with(|c: char| c.is_ascii_alphabetic())
+                && word.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                && !is_month(word);
+            if is_word && !listed.contains(word) {
+                missing.insert(word.to_string());
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "words of the grammar not listed in docs/language.md section 16: {missing:?}"
+    );
+}
+
+fn is_month(word: &str) -> bool {
+    obc::syntax::MONTH_NAMES.contains(&word)
+}

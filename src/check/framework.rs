@@ -1,4 +1,4 @@
-//! The outcomes framework, gateways, deductions, and hygiene: unused indicators, empty
+//! The outcomes framework, gateways, and hygiene: unused indicators, empty
 //! outcomes, and indicators missing what their payments need.
 
 use super::names::Kind;
@@ -7,10 +7,7 @@ use super::Ctx;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model;
 use crate::source::FileId;
-use crate::syntax::ast::{
-    self, Block, DeductAmount, DeductionSetting as D, Frequency, GatewaySetting as G,
-    OutcomeSetting,
-};
+use crate::syntax::ast::{self, Block, GatewaySetting as G, OutcomeSetting};
 use rust_decimal::Decimal;
 
 pub(super) fn check(ctx: &mut Ctx) {
@@ -23,7 +20,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                 }
             }
             Block::Gateway(gateway) => gateway_block(ctx, file, gateway),
-            Block::Deduction(deduction) => deduction_block(ctx, file, deduction),
+            Block::Deduction(deduction) => super::deductions::check(ctx, file, deduction),
             _ => {}
         }
     }
@@ -166,110 +163,6 @@ fn gateway_block<'a>(ctx: &mut Ctx<'a>, file: FileId, gateway: &'a ast::Gateway)
             requires,
             applies_to,
             withholds,
-        });
-    }
-}
-
-fn deduction_block<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Deduction) {
-    report_duplicates(
-        &deduction.settings,
-        file,
-        |_| false,
-        |s| match s {
-            D::Cap(limit) => limit.scope as u64,
-            _ => 0,
-        },
-        |s| match s {
-            D::On(_) => "on",
-            D::TakenFrom(_) => "taken from",
-            D::Tolerance { .. } => "tolerance",
-            D::Deduct { .. } => "deduct",
-            D::Cap(_) => "cap",
-            D::Description(_) => "description",
-        },
-        &mut ctx.diagnostics,
-    );
-    let mut on = None;
-    let mut taken_from = None;
-    let mut amount = None;
-    let mut per_breach = false;
-    let mut tolerance = (Decimal::ZERO, Frequency::Monthly);
-    let mut caps = Vec::new();
-    let mut complete = true;
-    for setting in &deduction.settings {
-        match &setting.node {
-            D::On(indicator) => {
-                if ctx
-                    .symbols
-                    .resolve(indicator, &[Kind::Indicator], file, &mut ctx.diagnostics)
-                    .is_some()
-                {
-                    ctx.used.insert(indicator.node.as_str());
-                    on = Some(indicator.node.clone());
-                } else {
-                    complete = false;
-                }
-            }
-            D::Deduct {
-                amount: written,
-                per_breach: each,
-            } => {
-                per_breach = *each;
-                amount = match written {
-                    DeductAmount::Money(m) => ctx.money(*m, file).map(model::DeductAmount::Money),
-                    DeductAmount::ShareOfMonthlyValue(s) => ctx
-                        .share(*s, "the deduction", file)
-                        .map(model::DeductAmount::ShareOfMonthlyValue),
-                };
-                complete &= amount.is_some();
-            }
-            D::Cap(limit) => match ctx.money(limit.amount, file) {
-                Some(cap) => caps.push((limit.scope, cap)),
-                None => complete = false,
-            },
-            D::Tolerance { breaches, per } => tolerance = (breaches.node, *per),
-            D::TakenFrom(payment) => {
-                if ctx
-                    .symbols
-                    .resolve(payment, &[Kind::Payment], file, &mut ctx.diagnostics)
-                    .is_some()
-                {
-                    taken_from = Some(payment.node.clone());
-                } else {
-                    complete = false;
-                }
-            }
-            D::Description(_) => {}
-        }
-    }
-    let name = &deduction.name.node;
-    if on.is_none() && complete {
-        ctx.report(missing(
-            file,
-            deduction.name.span,
-            format!("deduction `{name}` does not say which indicator counts the breaches"),
-            "add a line such as `on missed_visits`",
-        ));
-    }
-    if amount.is_none() && complete {
-        ctx.report(missing(
-            file,
-            deduction.name.span,
-            format!("deduction `{name}` does not say how much is deducted"),
-            "add a line such as `deduct £250 per breach` or `deduct 2% of monthly value`",
-        ));
-    }
-    if let (Some(indicator), Some(amount), true) = (on, amount, complete) {
-        ctx.deductions.push(model::Deduction {
-            name: name.clone(),
-            taken_from,
-            title: deduction.title.as_ref().map(|t| t.node.clone()),
-            indicator,
-            tolerance: tolerance.0,
-            frequency: tolerance.1,
-            amount,
-            per_breach,
-            caps,
         });
     }
 }

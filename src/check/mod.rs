@@ -4,6 +4,7 @@
 //! diagnostics; it never stops at the first finding. Each area has its own module.
 
 mod contract;
+mod deductions;
 mod framework;
 mod indicators;
 mod names;

@@ -93,6 +93,22 @@ fn target(indicator: &IndicatorSpec, spec: &Spec) -> Value {
         }
         observations.push(observation);
     }
+    // A national standard a deduction holds the indicator to is a target too.
+    for deduction in spec
+        .deductions
+        .iter()
+        .filter(|d| d.indicator == indicator.name)
+    {
+        if let (Some(standard), Some(words)) = (&deduction.standard, deduction.standard_words()) {
+            observations.push(json!({
+                "id": format!("{}-standard-{}", indicator.name, deduction.name),
+                "measure": number(standard),
+                "unit": unit,
+                "period": { "startDate": date_time(&spec.contract.term.start), "endDate": date_time(&spec.contract.term.end) },
+                "dimensions": { "observationType": "standard", "asWritten": words, "deduction": deduction.name },
+            }));
+        }
+    }
     let mut description = indicator.definition.clone().unwrap_or_default();
     if let (Some(n), Some(d)) = (&indicator.numerator, &indicator.denominator) {
         description.push_str(&format!(" Numerator: {n}. Denominator: {d}."));

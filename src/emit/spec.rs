@@ -415,9 +415,65 @@ pub struct DeductionSpec {
     /// An amount, or a share of the monthly value in percent.
     pub amount: Option<Dec>,
     pub share_of_monthly_value: Option<Dec>,
-    pub per_breach: bool,
+    /// What one charge is for: `breach`, `event`, `patient-day` or `patient-month`; null when the
+    /// amount is deducted once for a period beyond its tolerance.
+    pub charged_per: Option<String>,
+    /// A national standard on a percentage indicator, in percent: what each period's
+    /// denominator must meet before breaches are charged.
+    pub standard: Option<Dec>,
+    /// Performance past which breaches cost no more, in percent.
+    pub no_further_sanction_beyond: Option<Dec>,
+    /// What is done with a fraction of a breach beyond the standard: `rounded up`,
+    /// `rounded down`, `rounded to nearest` or `not rounded`; null without a standard.
+    pub excess_breaches: Option<String>,
+    /// Worse breaches counted by another indicator, charged their own amount instead.
+    pub instead: Vec<InsteadSpec>,
+    /// How the sanction is shared, in percent of it; empty when the provider bears it all.
+    pub borne_by: Vec<ShareSpec>,
     pub taken_from: Option<String>,
     pub caps: Vec<LimitSpec>,
+}
+
+impl DeductionSpec {
+    /// The standard in words: `standard 95%, no further sanction beyond 85%, excess breaches
+    /// rounded up`.
+    pub fn standard_words(&self) -> Option<String> {
+        let standard = self.standard.as_ref()?;
+        let mut words = format!("standard {}%", standard);
+        if let Some(floor) = &self.no_further_sanction_beyond {
+            words.push_str(&format!(", no further sanction beyond {floor}%"));
+        }
+        if let Some(rounding) = &self.excess_breaches {
+            words.push_str(&format!(", excess breaches {rounding}"));
+        }
+        Some(words)
+    }
+
+    /// Who bears the sanction: `borne 50% by the provider and 50% by the commissioner`.
+    pub fn borne_words(&self) -> Option<String> {
+        if self.borne_by.is_empty() {
+            return None;
+        }
+        let parts = self
+            .borne_by
+            .iter()
+            .map(|s| format!("{}% by the {}", s.share, s.party))
+            .collect::<Vec<_>>();
+        Some(format!("borne {}", parts.join(" and ")))
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct InsteadSpec {
+    pub indicator: String,
+    pub amount_per_breach: Dec,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ShareSpec {
+    pub party: String,
+    /// In percent.
+    pub share: Dec,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -1001,7 +1057,26 @@ fn deduction(contract: &Contract, d: &model::Deduction) -> DeductionSpec {
         per: crate::eval::period_noun(d.frequency).to_string(),
         amount,
         share_of_monthly_value: share,
-        per_breach: d.per_breach,
+        charged_per: d.per.map(|unit| unit.words().0.to_string()),
+        standard: d.standard.map(|s| dec(s.standard)),
+        no_further_sanction_beyond: d.standard.and_then(|s| s.floor).map(dec),
+        excess_breaches: d.standard.map(|s| s.rounding.words().to_string()),
+        instead: d
+            .instead
+            .iter()
+            .map(|(indicator, amount)| InsteadSpec {
+                indicator: indicator.clone(),
+                amount_per_breach: money(*amount),
+            })
+            .collect(),
+        borne_by: d
+            .shares
+            .iter()
+            .map(|(party, share)| ShareSpec {
+                party: party.word().to_string(),
+                share: dec(*share),
+            })
+            .collect(),
         taken_from: d.taken_from.clone(),
         caps: limits(&d.caps),
     }

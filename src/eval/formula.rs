@@ -999,6 +999,7 @@ fn advances(
             status: run.status(due),
             explanation: steps,
             rows: Vec::new(),
+            shares: Vec::new(),
             exercised: Vec::new(),
         });
     }

@@ -6,6 +6,7 @@ use super::Run;
 use crate::calendar::Period;
 use crate::data::Observation;
 use crate::model::{Gateway, Requirement};
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{Combine, Comparison, Unit};
 use crate::units::{format_number, format_value};
 
@@ -28,6 +29,15 @@ impl Measured<'_> {
     pub fn denominator_given(&self) -> Option<Decimal> {
         self.denominator
             .map(|d| d + self.excluded.unwrap_or_default())
+    }
+
+    /// Where to point a finding about the value: its first row, or `fallback` (the block that
+    /// defines what was measured) when it has none.
+    pub fn located(&self, fallback: (FileId, Span)) -> (FileId, Span) {
+        self.rows
+            .first()
+            .map(|o| (o.row.file, o.row.span))
+            .unwrap_or(fallback)
     }
 }
 

@@ -3,6 +3,7 @@
 //! docs/evaluation.md: measured value, mechanism, factors, gateways, caps, rounding, due date.
 
 mod deductions;
+pub(crate) use deductions::FLOOR;
 mod formula;
 pub(crate) use formula::find_band;
 mod measure;
@@ -74,9 +75,20 @@ impl Line {
             status,
             explanation: Vec::new(),
             rows: Vec::new(),
+            shares: Vec::new(),
             exercised: Vec::new(),
         }
     }
+}
+
+/// The part of a line's amount that one party bears or pays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct PartyShare {
+    /// `provider`, `commissioner`, or a named commissioner.
+    pub party: String,
+    #[serde(serialize_with = "decimal_string")]
+    #[schemars(with = "DecimalString")]
+    pub amount: Decimal,
 }
 
 /// One line of the schedule: what one payment owes for one period, and why.
@@ -104,6 +116,10 @@ pub struct Line {
     pub explanation: Vec<String>,
     /// The data rows used, as `file:line`.
     pub rows: Vec<String>,
+    /// How the amount is split between parties, where the contract splits it;
+    /// the parts add up to the amount.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<PartyShare>,
     /// The parts of the contract this line exercised, for `obc test --coverage`.
     #[serde(skip)]
     #[schemars(skip)]
@@ -125,6 +141,9 @@ pub enum Exercised {
     Year(u32),
     /// A derived value worked out for the line.
     Value(String),
+    /// A deduction's floor that limited the breaches counted (`no further sanction`), or the
+    /// worse breaches of an indicator charged instead, by name.
+    Sanction(String),
 }
 
 /// The payment schedule that `obc eval --format json` writes.
@@ -679,6 +698,7 @@ pub(crate) fn exercised_step(what: &Exercised) -> String {
         Exercised::Fee(name) => format!("{EXERCISED}fee {name}"),
         Exercised::Year(year) => format!("{EXERCISED}year {year}"),
         Exercised::Value(name) => format!("{EXERCISED}value {name}"),
+        Exercised::Sanction(what) => format!("{EXERCISED}sanction {what}"),
     }
 }
 
@@ -700,6 +720,7 @@ pub(crate) fn take_exercised(line: &mut Line) {
                     "fail" => Exercised::Gateway(what, false),
                     "year" => Exercised::Year(what.parse().unwrap_or_default()),
                     "value" => Exercised::Value(what),
+                    "sanction" => Exercised::Sanction(what),
                     _ => Exercised::Fee(what),
                 });
             }

@@ -219,11 +219,7 @@ fn evaluate(
             let Some(count) = count else {
                 let cited: Vec<String> =
                     measured.rows.iter().map(|o| run.row_name(o.row)).collect();
-                let (file, span) = measured
-                    .rows
-                    .first()
-                    .map(|o| (o.row.file, o.row.span))
-                    .unwrap_or(derived.defined_at);
+                let (file, span) = measured.located(derived.defined_at);
                 run.diagnostics.push(
                     Diagnostic::new(
                         Code::CalculationFailed,

@@ -82,7 +82,14 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
             "`per participant`, `per month`, `per quarter`, `per period`, `per year` or `over the term`"
         }
         paid_from => "`data` or `period end`",
-        deduction_setting => "a deduction setting: `on`, `tolerance`, `deduct`, `taken from`, `cap` or `description`",
+        deduction_setting => {
+            "a deduction setting: `on`, `standard`, `no further sanction`, `excess breaches`, `tolerance`, `deduct`, `taken from`, `borne`, `assessed`, `cap` or `description`"
+        }
+        breach_unit => "`per breach`, `per event`, `per patient per day` or `per patient per month`",
+        floor_side => "`below`, `above` or `beyond`",
+        excess_direction => "`down`, `up` or `to nearest`",
+        party_share => "a share such as `50% by the provider`",
+        party_word => "`provider` or `commissioner`",
         tolerance_scope => "`month`, `quarter` or `year`",
         gateway_setting => "a gateway setting: `require`, `applies to`, `withholds` or `description`",
         comparison => "`at least`, `at most`, `above` or `below`",

@@ -1049,6 +1049,15 @@ impl Lowerer {
         })
     }
 
+    fn breach_unit(&self, pair: P) -> Option<BreachUnit> {
+        Some(match kid(pair)?.as_rule() {
+            Rule::per_patient_day => BreachUnit::PatientDay,
+            Rule::per_patient_month => BreachUnit::PatientMonth,
+            Rule::per_event => BreachUnit::Event,
+            _ => BreachUnit::Breach,
+        })
+    }
+
     fn deduction_setting(&mut self, pair: P) -> Option<DeductionSetting> {
         use DeductionSetting as S;
         Some(match pair.as_rule() {
@@ -1068,11 +1077,47 @@ impl Lowerer {
                     Some(share) => DeductAmount::ShareOfMonthlyValue(self.number(kid(share)?)?),
                     None => DeductAmount::Money(self.money(find(&pair, Rule::money)?)?),
                 };
-                S::Deduct {
-                    amount,
-                    per_breach: find(&pair, Rule::per_breach).is_some(),
-                }
+                let per = match find(&pair, Rule::breach_unit) {
+                    Some(unit) => Some(self.breach_unit(unit)?),
+                    None => None,
+                };
+                S::Deduct { amount, per }
             }
+            Rule::deduct_instead => S::Instead {
+                amount: self.money(find(&pair, Rule::money)?)?,
+                per: self.breach_unit(find(&pair, Rule::breach_unit)?)?,
+                indicator: self.name(find(&pair, Rule::name)?),
+            },
+            Rule::standard => S::Standard(self.number(find(&pair, Rule::percent)?)?),
+            Rule::sanction_floor => S::SanctionFloor {
+                side: match find(&pair, Rule::floor_side)?.as_str() {
+                    "below" => FloorSide::Below,
+                    "above" => FloorSide::Above,
+                    _ => FloorSide::Beyond,
+                },
+                value: self.number(find(&pair, Rule::percent)?)?,
+            },
+            Rule::excess_rounding => S::ExcessRounding(match find(&pair, Rule::excess_rounded) {
+                None => ExcessRounding::NotRounded,
+                Some(rounded) => match kid(kid(rounded)?)?.as_rule() {
+                    Rule::excess_down => ExcessRounding::Down,
+                    Rule::excess_nearest => ExcessRounding::Nearest,
+                    _ => ExcessRounding::Up,
+                },
+            }),
+            Rule::borne => {
+                let mut shares = Vec::new();
+                for share in find_all(&pair, Rule::party_share) {
+                    let percent = self.number(find(&share, Rule::percent)?)?;
+                    let party = match find(&share, Rule::party_word)?.as_str() {
+                        "commissioner" => Party::Commissioner,
+                        _ => Party::Provider,
+                    };
+                    shares.push((percent, party));
+                }
+                S::Borne(shares)
+            }
+            Rule::assessed => S::Assessed(self.frequency(find(&pair, Rule::frequency)?)?),
             Rule::cap => S::Cap(self.limit(pair)?),
             _ => S::Description(self.text_setting(pair)?),
         })

@@ -8,6 +8,7 @@ pub mod ast;
 mod expected;
 mod grammar;
 pub(crate) mod literal;
+pub use literal::MONTH_NAMES;
 mod lower;
 
 use pest::error::{ErrorVariant, InputLocation};

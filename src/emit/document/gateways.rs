@@ -126,18 +126,36 @@ pub(super) fn gateways_and_deductions(ctx: &Ctx, blocks: &mut Vec<Block>) {
                 },
                 _ => "Not stated".to_string(),
             };
-            let deducts = if d.per_breach {
-                format!("{deducts} for each breach beyond the tolerance")
+            let beyond = if d.standard.is_some() {
+                "the standard"
             } else {
-                format!(
+                "the tolerance"
+            };
+            let mut deducts = match &d.charged_per {
+                Some(unit) => format!("{deducts} for each {unit} beyond {beyond}"),
+                None => format!(
                     "{deducts} once for a {} in which the tolerance is exceeded",
                     d.per
-                )
+                ),
+            };
+            for instead in &d.instead {
+                deducts.push_str(&format!(
+                    "; {} for each breach counted by {} instead",
+                    ctx.money(&instead.amount_per_breach),
+                    instead.indicator
+                ));
+            }
+            if let Some(borne) = d.borne_words() {
+                deducts.push_str(&format!("; {borne}"));
+            }
+            let tolerance = match d.standard_words() {
+                Some(standard) => format!("{standard}, measured each {}", d.per),
+                None => format!("{} per {}", num(&d.tolerance), d.per),
             };
             table.row(vec![
                 plain(d.title.clone().unwrap_or_else(|| d.name.clone())).name(d.name.clone()),
                 ctx.indicator_ref(&d.indicator),
-                plain(format!("{} per {}", num(&d.tolerance), d.per)),
+                plain(tolerance),
                 plain(deducts),
                 plain(if d.caps.is_empty() {
                     "None".to_string()
