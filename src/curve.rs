@@ -16,7 +16,6 @@ use crate::model::{
     Payment,
 };
 use crate::syntax::ast::{ChangeKind, Polarity, Unit};
-use crate::syntax::literal;
 use crate::units::{format_number, format_value, unit_domain, unit_words};
 
 /// The most points a curve may have, so that a tiny step cannot exhaust memory.
@@ -399,12 +398,10 @@ pub fn curve(
     let thresholds = model.thresholds();
     let on_improvement = model.on_improvement();
     let baseline = indicator.baseline.filter(|_| !on_improvement);
-    let target = contract
-        .about
-        .indicators
-        .get(&indicator.name)
-        .and_then(|t| t.targets.first())
-        .and_then(|t| literal::leading_number(t))
+    let target = indicator
+        .targets
+        .as_ref()
+        .map(|t| t.at(year))
         .filter(|_| !on_improvement);
     let marked: Vec<Decimal> = thresholds
         .iter()

@@ -702,6 +702,11 @@ impl Differ {
                             Some(band(x, &om)),
                             Some(band(y, &nm)),
                         );
+                        c(
+                            &format!("band `{}` covers", y.range),
+                            placed_band(x, &ov),
+                            placed_band(y, &nv),
+                        );
                     }
                 } else {
                     // Bands added or removed: compare them by range as written.
@@ -1106,6 +1111,41 @@ fn names<T>(old: &[T], new: &[T], name: impl Fn(&T) -> &String) -> Vec<String> {
     out
 }
 /// A scale's ends in each contract year, where they change by year.
+/// The values a band placed by the target or the baseline covers, in each contract year where
+/// they change: `year 1: from 76% to below 80%; year 2: from 79.8% to below 84%`. `None` for a
+/// band written with values, whose range as written says it all.
+fn placed_band(band: &BandSpec, value: &dyn Fn(&str) -> String) -> Option<String> {
+    use crate::emit::spec::BoundSpec;
+    if !band.placed_by_target_or_baseline {
+        return None;
+    }
+    let covers = |lower: &Option<BoundSpec>, upper: &Option<BoundSpec>| match (lower, upper) {
+        (Some(l), Some(u)) => format!(
+            "{} {}",
+            if l.included { "from" } else { "above" },
+            if u.included {
+                format!("{} to {}", value(&l.value), value(&u.value))
+            } else {
+                format!("{} to below {}", value(&l.value), value(&u.value))
+            }
+        ),
+        (Some(l), None) if l.included => format!("{} and above", value(&l.value)),
+        (Some(l), None) => format!("above {}", value(&l.value)),
+        (None, Some(u)) if u.included => format!("up to {}", value(&u.value)),
+        (None, Some(u)) => format!("below {}", value(&u.value)),
+        (None, None) => "every value".to_string(),
+    };
+    Some(if band.by_year.is_empty() {
+        covers(&band.lower, &band.upper)
+    } else {
+        band.by_year
+            .iter()
+            .map(|y| format!("year {}: {}", y.contract_year, covers(&y.lower, &y.upper)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
 fn scale_years(
     years: &[crate::emit::spec::ScaleYearSpec],
     value: &dyn Fn(&str) -> String,

@@ -223,6 +223,8 @@ pub struct Indicator {
     pub reported: Option<Frequency>,
     pub data_lag: Option<Duration>,
     pub baseline: Option<Decimal>,
+    /// The target in each contract year, where it gives one for every year.
+    pub targets: Option<ByYear>,
     pub minimum_denominator: Option<Decimal>,
     pub reporting_only: bool,
     /// `exclusions come off the denominator`: data may give cases excluded from it.

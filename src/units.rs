@@ -323,6 +323,15 @@ pub fn duration_words(duration: Duration) -> String {
     )
 }
 
+/// Items in words: `a`, `a and b`, `a, b and c`.
+pub fn join_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -166,3 +166,12 @@ fn changes_are_in_a_stable_order() {
     );
     assert_eq!(d, again);
 }
+
+#[test]
+fn bands_placed_by_a_changed_target() {
+    snapshot(
+        "placed-bands-target-lowered",
+        "tests/eval/targets/bands-share-of-target-higher-rule.obc",
+        "tests/diff/placed-bands-target-lowered.obc",
+    );
+}

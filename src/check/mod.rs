@@ -248,6 +248,7 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
                     reported: info.reported,
                     data_lag: info.data_lag,
                     baseline: info.baseline,
+                    targets: info.targets.clone().map(model::ByYear),
                     minimum_denominator: info.minimum_denominator,
                     reporting_only: info.reporting_only,
                     exclusions: info.exclusions,

@@ -95,15 +95,39 @@ pub(super) fn scale_direction(
         Polarity::Lower => f <= t,
     };
     let varies = f.windows(2).any(|w| w[0] != w[1]) || t.windows(2).any(|w| w[0] != w[1]);
-    if let Some(year) = f.iter().zip(&t).position(|(f, t)| wrong_way(*f, *t)) {
+    let wrong: Vec<usize> = f
+        .iter()
+        .zip(&t)
+        .enumerate()
+        .filter(|(_, (f, t))| wrong_way(**f, **t))
+        .map(|(year, _)| year)
+        .collect();
+    if let Some(&first) = wrong.first() {
         let (better, order) = match polarity {
             Polarity::Higher => ("higher", "the lower value first"),
             Polarity::Lower => ("lower", "the higher (worse) value first"),
         };
-        let when = if varies {
-            format!(" in contract year {}", year + 1)
+        let runs = |year: usize| {
+            format!(
+                "from {} to {}",
+                units::format_value(f[year], measured.unit, currency),
+                units::format_value(t[year], measured.unit, currency)
+            )
+        };
+        let (runs, help) = if varies {
+            let each: Vec<String> = wrong
+                .iter()
+                .map(|&year| format!("{} in contract year {}", runs(year), year + 1))
+                .collect();
+            (
+                units::join_words(&each),
+                format!("in each contract year a {what} runs from the value that earns nothing to the value that earns everything: check the target (or baseline) it is placed by in those years"),
+            )
         } else {
-            String::new()
+            (
+                runs(first),
+                format!("a {what} runs from the value that earns nothing to the value that earns everything: write {order}"),
+            )
         };
         ctx.report(
             Diagnostic::new(
@@ -111,14 +135,12 @@ pub(super) fn scale_direction(
                 file,
                 from.span.cover(to.span),
                 format!(
-                    "the {what} of `{payment}` runs from {} to {}{when}, but `{}` is better {better}",
-                    units::format_value(f[year], measured.unit, currency),
-                    units::format_value(t[year], measured.unit, currency),
+                    "the {what} of `{payment}` runs {runs}, but `{}` is better {better}",
                     measured.name
                 ),
                 "the wrong way round",
             )
-            .with_help(format!("a {what} runs from the value that earns nothing to the value that earns everything: write {order}")),
+            .with_help(help),
         );
         return None;
     }

@@ -66,12 +66,14 @@ pub(super) fn tiers(
     let mut most = MostPerPeriod::default();
     let mut per_year: Vec<Option<Vec<model::Band>>> = vec![None; years];
     let mut complete = true;
+    let mut findings: Vec<(String, Vec<Diagnostic>)> = Vec::new();
     for (members, intervals) in &groups {
         let when = if several {
             format!(" in {}", year_list(members))
         } else {
             String::new()
         };
+        let before = ctx.diagnostics.len();
         let table = table(
             ctx,
             file,
@@ -82,6 +84,7 @@ pub(super) fn tiers(
             intervals,
             &when,
         );
+        findings.push((when, ctx.diagnostics.drain(before..).collect()));
         most.share = most.share.max(table.share);
         most.amount = most.amount.max(table.amount);
         match table.resolved {
@@ -93,6 +96,7 @@ pub(super) fn tiers(
             _ => complete = false,
         }
     }
+    report_once_if_every_year(ctx, findings);
     if complete && by_band.iter().all(Option::is_some) {
         // One band per row of the table, with its values in each contract year.
         let first = per_year.first().cloned().flatten().unwrap_or_default();
@@ -118,12 +122,66 @@ pub(super) fn tiers(
 }
 
 /// Contract years in words, from indexes: `contract year 2`, `contract years 1 and 3`.
+/// Reports the findings of each run of years; a finding that every run has alike, but for the
+/// words naming its years, is reported once without them: it holds in every year.
+fn report_once_if_every_year(ctx: &mut Ctx, findings: Vec<(String, Vec<Diagnostic>)>) {
+    let without_years = |d: &Diagnostic, when: &str| {
+        let strip = |text: &str| {
+            if when.is_empty() {
+                text.to_string()
+            } else {
+                text.replace(when, "")
+            }
+        };
+        let mut d = d.clone();
+        d.message = strip(&d.message);
+        d.help = d.help.as_deref().map(strip);
+        for label in &mut d.labels {
+            label.message = strip(&label.message);
+        }
+        d
+    };
+    let Some(((first_when, first), rest)) = findings.split_first() else {
+        return;
+    };
+    let mut taken: Vec<Vec<bool>> = rest.iter().map(|(_, f)| vec![false; f.len()]).collect();
+    for diagnostic in first {
+        let plain = without_years(diagnostic, first_when);
+        let matches: Option<Vec<usize>> = rest
+            .iter()
+            .zip(&taken)
+            .map(|((when, found), used)| {
+                found
+                    .iter()
+                    .enumerate()
+                    .position(|(i, d)| !used[i] && without_years(d, when) == plain)
+            })
+            .collect();
+        match matches {
+            Some(indexes) if !rest.is_empty() => {
+                for (used, index) in taken.iter_mut().zip(indexes) {
+                    used[index] = true;
+                }
+                ctx.report(plain);
+            }
+            _ => ctx.report(diagnostic.clone()),
+        }
+    }
+    for ((_, found), used) in rest.iter().zip(&taken) {
+        for (diagnostic, used) in found.iter().zip(used) {
+            if !used {
+                ctx.report(diagnostic.clone());
+            }
+        }
+    }
+}
+
 fn year_list(indexes: &[usize]) -> String {
     let years: Vec<String> = indexes.iter().map(|i| (i + 1).to_string()).collect();
     match years.as_slice() {
-        [one] => format!("contract year {one}"),
-        [rest @ .., last] => format!("contract years {} and {last}", rest.join(", ")),
         [] => String::new(),
+        [one] => format!("contract year {one}"),
+        _ => format!("contract years {}", units::join_words(&years)),
     }
 }
 

@@ -161,6 +161,47 @@ fn scale_words(from: &str, to: &str) -> (bool, &'static str, &'static str) {
     (rising, worse, better)
 }
 
+/// The values each band covers, boundary rule applied, for each run of contract years in which
+/// they are the same: (first year, last year, words per band).
+fn band_covers_by_year(
+    ctx: &Ctx,
+    bands: &[BandSpec],
+    years: u32,
+    unit: Option<&UnitSpec>,
+) -> Vec<(u32, u32, Vec<String>)> {
+    let in_year = |year: u32| -> Vec<BandSpec> {
+        bands
+            .iter()
+            .map(|band| {
+                let placed = band.by_year.iter().find(|y| y.contract_year == year);
+                BandSpec {
+                    range: band.range.clone(),
+                    placed_by_target_or_baseline: band.placed_by_target_or_baseline,
+                    lower: placed.map_or(band.lower.clone(), |y| y.lower.clone()),
+                    upper: placed.map_or(band.upper.clone(), |y| y.upper.clone()),
+                    by_year: Vec::new(),
+                    pays: band.pays.clone(),
+                    value: band.value.clone(),
+                    from: band.from.clone(),
+                    to: band.to.clone(),
+                }
+            })
+            .collect()
+    };
+    let mut runs: Vec<(u32, u32, Vec<String>)> = Vec::new();
+    for year in 1..=years.max(1) {
+        let year_bands = in_year(year);
+        let words: Vec<String> = (0..year_bands.len())
+            .map(|j| band_covers(ctx, &year_bands, j, unit))
+            .collect();
+        match runs.last_mut() {
+            Some((_, last, previous)) if *previous == words => *last = year,
+            _ => runs.push((year, year, words)),
+        }
+    }
+    runs
+}
+
 /// The table of a payment's mechanism: its bands, scale, points, improvement terms or rate card.
 pub(super) fn mechanism_table(
     ctx: &Ctx,
@@ -173,54 +214,40 @@ pub(super) fn mechanism_table(
     let money_heads = pot_columns(p, runs, spec.years.len());
     match &p.mechanism {
         MechanismSpec::Tiers { bands } => {
-            let mut head = vec!["Band", "Results it covers", "Pays"];
+            // Bands placed by a target that changes by year cover other values in other years:
+            // one column of the values covered for each run of years alike, each with the
+            // boundary rule applied between that run's neighbouring bands.
+            let covers = band_covers_by_year(ctx, bands, spec.years.len() as u32, unit);
+            let cover_heads: Vec<String> = if covers.len() == 1 {
+                vec!["Results it covers".to_string()]
+            } else {
+                covers
+                    .iter()
+                    .map(|(first, last, _)| {
+                        format!("Results it covers, {}", year_range(*first, *last))
+                    })
+                    .collect()
+            };
+            let mut head = vec!["Band"];
+            head.extend(cover_heads.iter().map(String::as_str));
+            head.push("Pays");
             head.extend(money_heads.iter().map(String::as_str));
             let mut table = Table::new(format!("Payment bands of {}", p.name), &head);
             table.row_headers = true;
-            table.numeric = (3..3 + money_heads.len()).collect();
+            let first_money = 2 + cover_heads.len();
+            table.numeric = (first_money..first_money + money_heads.len()).collect();
             for (j, band) in bands.iter().enumerate() {
-                let mut row = vec![
-                    plain(band.range.clone()),
-                    plain(capitalise(&band_covers(ctx, bands, j, unit))),
-                    plain(band_pays(ctx, band, unit)),
-                ];
+                let mut row = vec![plain(band.range.clone())];
+                for (_, _, words) in &covers {
+                    row.push(plain(capitalise(&words[j])));
+                }
+                row.push(plain(band_pays(ctx, band, unit)));
                 for (_, _, pot) in runs {
                     row.push(plain(band_money(ctx, band, *pot)));
                 }
                 table.row(row);
             }
             blocks.push(Block::Table(table));
-            // Bands placed by a target that changes by year cover other values in later years.
-            for band in bands.iter().filter(|b| !b.by_year.is_empty()) {
-                let years: Vec<String> = band
-                    .by_year
-                    .iter()
-                    .map(|y| {
-                        let spec = BandSpec {
-                            range: String::new(),
-                            placed_by_target_or_baseline: false,
-                            lower: y.lower.clone(),
-                            upper: y.upper.clone(),
-                            by_year: Vec::new(),
-                            pays: String::new(),
-                            value: None,
-                            from: None,
-                            to: None,
-                        };
-                        format!(
-                            "{}: {}",
-                            year_range(y.contract_year, y.contract_year),
-                            band_covers(ctx, std::slice::from_ref(&spec), 0, unit)
-                        )
-                    })
-                    .collect();
-                blocks.push(Block::Para(
-                    plain("The band ").code(band.range.clone()).text(format!(
-                        " is placed by the year's target: {}.",
-                        years.join("; ")
-                    )),
-                ));
-            }
         }
         MechanismSpec::Linear {
             from,

@@ -70,13 +70,7 @@ pub(super) fn period_noun(assessed: &str) -> &'static str {
     }
 }
 
-pub(super) fn join_words(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
+pub(super) use crate::units::join_words;
 
 /// Runs of consecutive contract years with equal amounts, as (first year, last year, amount).
 fn year_runs(amounts: &[(u32, Option<String>)]) -> Vec<(u32, u32, Option<String>)> {
