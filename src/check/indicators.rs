@@ -25,6 +25,8 @@ pub struct IndicatorInfo {
     pub target: Option<Decimal>,
     /// The target of each contract year (year 1 first), when the targets cover every year.
     pub targets: Option<Vec<Decimal>>,
+    /// The contract years the target steps give no target for.
+    pub years_without_target: Vec<u32>,
     pub reporting_only: bool,
     /// `exclusions come off the denominator`.
     pub exclusions: bool,
@@ -96,6 +98,7 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
         baseline: None,
         target: None,
         targets: None,
+        years_without_target: Vec::new(),
         reporting_only: false,
         exclusions: false,
         combine: ast::Combine::Pooling,
@@ -189,11 +192,22 @@ fn check_one(ctx: &mut Ctx, file: FileId, indicator: &ast::Indicator) -> Indicat
                         (step.phase.map(|p| p.node), value)
                     })
                     .collect();
-                info.targets = ctx.calendar().and_then(|calendar| {
-                    (1..=calendar.contract_years())
-                        .map(|year| super::step_for_year(&values, year).copied().flatten())
-                        .collect()
-                });
+                let by_year: Vec<Option<Decimal>> = ctx
+                    .calendar()
+                    .map(|calendar| {
+                        (1..=calendar.contract_years())
+                            .map(|year| super::step_for_year(&values, year).copied().flatten())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                info.years_without_target = (1..)
+                    .zip(&by_year)
+                    .filter(|(_, target)| target.is_none())
+                    .map(|(year, _)| year)
+                    .collect();
+                info.targets = ctx
+                    .calendar()
+                    .and_then(|_| by_year.iter().copied().collect());
                 for step in steps {
                     if let Some(phase) = step.phase {
                         ctx.year_phase(phase, file);

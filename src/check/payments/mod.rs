@@ -380,10 +380,25 @@ pub(super) fn threshold_by_year(
         ast::Reference::Target => match info.as_ref().and_then(|i| i.targets.clone()) {
             Some(targets) => targets,
             None => {
-                let help = if info.as_ref().is_some_and(|i| i.target.is_some()) {
-                    "give a target for every contract year, such as `target 80% in year 1, 85% from year 2`"
+                let missing = info
+                    .as_ref()
+                    .map(|i| i.years_without_target.clone())
+                    .unwrap_or_default();
+                let (which, help) = if info.as_ref().is_some_and(|i| i.target.is_some()) {
+                    let years: Vec<String> = missing.iter().map(u32::to_string).collect();
+                    (
+                        format!(
+                            "which gives no target for contract {} {}",
+                            if years.len() == 1 { "year" } else { "years" },
+                            crate::units::join_words(&years)
+                        ),
+                        "give a target for every contract year, such as `target 80% in year 1, 85% from year 2`",
+                    )
                 } else {
-                    "add a `target` to the indicator, or write the threshold as a value"
+                    (
+                        "which has no target".to_string(),
+                        "add a `target` to the indicator, or write the threshold as a value",
+                    )
                 };
                 ctx.report(
                     Diagnostic::new(
@@ -391,7 +406,7 @@ pub(super) fn threshold_by_year(
                         file,
                         threshold.span,
                         format!(
-                            "the threshold is placed by the target of `{}`, which does not give a target for every contract year",
+                            "the threshold is placed by the target of `{}`, {which}",
                             measured.name
                         ),
                         "no target to place it by",
