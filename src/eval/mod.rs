@@ -4,8 +4,8 @@
 
 mod deductions;
 pub(crate) use deductions::FLOOR;
-mod formula;
-pub(crate) use formula::find_band;
+mod payments;
+pub(crate) use payments::find_band;
 mod measure;
 mod rate_card;
 mod values;
@@ -279,7 +279,7 @@ pub fn evaluate(
     for payment in &contract.payments {
         match &payment.mechanism {
             Mechanism::RateCard(card) => rate_card::evaluate(&mut run, payment, card),
-            _ => formula::evaluate(&mut run, payment),
+            _ => payments::evaluate(&mut run, payment),
         }
     }
     if !early {
