@@ -49,8 +49,12 @@ pub struct Curve {
     /// Where the payout changes rule, as decimals.
     pub thresholds: Vec<String>,
     pub baseline: Option<String>,
-    /// The first target.
+    /// The target of the curve's contract year.
     pub target: Option<String>,
+    /// For a protected payment, what it is paid on instead: the curve is what its rule
+    /// calculates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protected: Option<String>,
     pub points: Vec<CurvePoint>,
 }
 
@@ -511,6 +515,16 @@ pub fn curve(
         thresholds: thresholds.iter().map(|t| text(*t)).collect(),
         baseline: baseline.map(text),
         target: target.map(text),
+        protected: found.protection.as_ref().map(|p| {
+            format!(
+                "the payment is paid on the {} given by `{}` for each period, whatever the result; this curve is what its rule calculates",
+                match p.what {
+                    crate::syntax::ast::Protected::Points => "points",
+                    crate::syntax::ast::Protected::Share => "share of the pot",
+                },
+                p.value
+            )
+        }),
         points: values.into_iter().map(|v| model.point(v)).collect(),
     })
 }
@@ -616,6 +630,9 @@ pub fn table(curve: &Curve) -> String {
         "{} on {} ({})\n",
         curve.payment, curve.indicator, curve.unit
     );
+    if let Some(protected) = &curve.protected {
+        out.push_str(&format!("note: {protected}\n"));
+    }
     out.push_str(&line(&header));
     out.push_str(&line(&widths.map(|w| "-".repeat(w))));
     for row in &rows {

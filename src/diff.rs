@@ -623,6 +623,12 @@ impl Differ {
         );
         let capped = |w: &PaymentSpec| w.not_capped.then(|| "not capped".to_string());
         self.push(p, name, "cap", capped(o), capped(n));
+        let protected = |w: &PaymentSpec| {
+            w.protected
+                .as_ref()
+                .map(|p| format!("{} protected at {}", p.what, p.value))
+        };
+        self.push(p, name, "protection", protected(o), protected(n));
         // Pots per contract year.
         let pot = |pots: &Option<Vec<crate::emit::spec::YearMoney>>, year: u32| {
             pots.as_ref()

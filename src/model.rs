@@ -381,6 +381,16 @@ pub struct Payment {
     pub advance: Option<(Decimal, Frequency)>,
     /// How this payment combines rows of shorter periods, where it says (else its indicator's way).
     pub combine: Option<crate::syntax::ast::Combine>,
+    /// Points or a share frozen at a value given with the data, whatever the result.
+    pub protection: Option<Protection>,
+}
+
+/// `points protected at <value>` or `share protected at <value>`.
+#[derive(Clone, Debug)]
+pub struct Protection {
+    pub what: crate::syntax::ast::Protected,
+    /// The input or derived value the payment is protected at.
+    pub value: String,
 }
 
 impl Payment {

@@ -540,6 +540,16 @@ pub fn uncovered(contract: &Contract, results: &[TestResult]) -> (usize, Vec<Str
                 );
             }
         }
+        if let Some(protection) = &payment.protection {
+            need(
+                seen(&payment.name, &Exercised::Value(protection.value.clone())),
+                format!(
+                    "payment `{}` paid on its protected {}",
+                    payment.name,
+                    protection.what.word()
+                ),
+            );
+        }
         for (scope, _) in payment
             .caps
             .iter()

@@ -237,7 +237,11 @@ pub fn undefined<'n>(
         format!("`{}` is not defined", name.node),
         format!(
             "no {} has this name",
-            wanted.trim_start_matches("a ").trim_start_matches("an ")
+            wanted
+                .split(" or ")
+                .map(|w| w.trim_start_matches("a ").trim_start_matches("an "))
+                .collect::<Vec<_>>()
+                .join(" or ")
         ),
     );
     match closest(&name.node, candidates) {

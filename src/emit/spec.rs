@@ -255,6 +255,9 @@ pub struct PaymentSpec {
     /// (otherwise as its indicator does).
     pub combine_periods: Option<String>,
     pub mechanism: MechanismSpec,
+    /// Points or a share of the pot frozen at a value given with the data, whatever the
+    /// result; null when the payment is not protected.
+    pub protected: Option<ProtectedSpec>,
     pub caps: Vec<LimitSpec>,
     pub floors: Vec<LimitSpec>,
     /// How the due date is worked out, in words, such as `30 days after the data is available`.
@@ -266,6 +269,15 @@ pub struct PaymentSpec {
     pub largest_payment_per_year: Vec<Option<YearMoney>>,
     /// Every assessment period, with its pot and due date.
     pub periods: Vec<PeriodSpec>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProtectedSpec {
+    /// `points` (a points payment is paid on the points given) or `share` (a tiers or linear
+    /// payment is paid the share of its pot given).
+    pub what: String,
+    /// The input or derived value that gives them for each period.
+    pub value: String,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -878,6 +890,10 @@ fn payment(
         not_capped: p.not_capped,
         combine_periods: p.combine.map(|c| c.words().to_string()),
         mechanism: mechanism(contract, p),
+        protected: p.protection.as_ref().map(|protection| ProtectedSpec {
+            what: protection.what.word().to_string(),
+            value: protection.value.clone(),
+        }),
         caps: limits(&p.caps),
         floors: limits(&p.floors),
         paid,

@@ -70,6 +70,7 @@ impl Line {
             contract_year: year,
             measured: None,
             basis: String::new(),
+            calculated: None,
             amount: Decimal::ZERO,
             due,
             status,
@@ -106,6 +107,10 @@ pub struct Line {
     pub measured: Option<String>,
     /// The band or formula applied, in a few words.
     pub basis: String,
+    /// For a payment paid on protected points or a protected share: what its rule gives for the
+    /// period's result (`5.2 points`, `25%`), where there is a result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calculated: Option<String>,
     #[serde(serialize_with = "decimal_string")]
     #[schemars(with = "DecimalString")]
     pub amount: Decimal,

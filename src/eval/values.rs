@@ -374,6 +374,16 @@ fn evaluate(
 }
 
 /// The value of an input or derived value for a period, as an adjustment factor uses it.
+/// Where an input or a derived value is declared.
+pub(crate) fn defined_at(run: &Run, name: &str) -> (crate::source::FileId, crate::source::Span) {
+    run.contract
+        .inputs
+        .get(name)
+        .map(|i| i.defined_at)
+        .or_else(|| run.contract.derived.get(name).map(|d| d.defined_at))
+        .unwrap_or_default()
+}
+
 pub(crate) fn named(run: &mut Run, name: &str, period: &Period) -> Result<Worked, Problem> {
     let Some(input) = run.contract.inputs.get(name).cloned() else {
         return derived(run, name, period);

@@ -80,7 +80,11 @@ fn table(schedule: &Schedule) -> String {
                 format!("{}{}", line.payment, kind_word(line.kind)),
                 line.period.clone(),
                 line.measured.clone().unwrap_or_default(),
-                line.basis.replace('`', ""),
+                match &line.calculated {
+                    Some(calculated) => format!("{}; calculated {calculated}", line.basis),
+                    None => line.basis.clone(),
+                }
+                .replace('`', ""),
                 money(line.amount, symbol),
                 line.due.to_string(),
             ];
@@ -264,7 +268,9 @@ fn csv(schedule: &Schedule) -> String {
         "contract_year",
         "measured",
         "basis",
+        "calculated",
         "amount",
+        "shares",
         "due",
         "status",
         "explanation",
@@ -292,7 +298,14 @@ fn csv(schedule: &Schedule) -> String {
             &line.contract_year.to_string(),
             line.measured.as_deref().unwrap_or_default(),
             &line.basis,
+            line.calculated.as_deref().unwrap_or_default(),
             &crate::eval::money_string(line.amount),
+            &line
+                .shares
+                .iter()
+                .map(|s| format!("{} {}", s.party, crate::eval::money_string(s.amount)))
+                .collect::<Vec<_>>()
+                .join("; "),
             &line.due.to_string(),
             status,
             &line.explanation.join(" | "),

@@ -543,6 +543,11 @@ pub enum PaymentSetting {
     },
     PricePerPoint(Phased<Money>),
     AdjustedBy(Vec<Name>),
+    /// `points protected at <value>` / `share protected at <value>`.
+    Protected {
+        what: Protected,
+        value: Name,
+    },
     Improvement {
         change: ChangeKind,
         against: Comparator,
@@ -562,6 +567,23 @@ pub enum PaymentSetting {
     },
     CombinePeriods(Combine),
     Description(String),
+}
+
+/// What a payment's protection freezes: the points a `points` payment earns, or the share of the
+/// pot a `tiers` or `linear` payment pays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protected {
+    Points,
+    Share,
+}
+
+impl Protected {
+    pub fn word(self) -> &'static str {
+        match self {
+            Protected::Points => "points",
+            Protected::Share => "share",
+        }
+    }
 }
 
 /// A payment's share of the money at risk.

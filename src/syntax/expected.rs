@@ -66,10 +66,11 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         add_op | mul_op => "`+`, `-`, `×` (or `*`) or `÷` (or `/`)",
         payment_setting => {
             "a payment setting: `weight`, `pot`, `on`, `for cohort`, `assessed`, `tiers`, `linear`, `points`, \
-             `price per point`, `adjusted by`, `improvement`, `trigger`, `pooled trigger`, `pays`, `rate card`, \
+             `price per point`, `adjusted by`, `points protected at`, `share protected at`, `improvement`, `trigger`, `pooled trigger`, `pays`, `rate card`, \
              `cap`, `not capped`, `floor`, `paid`, `advance`, `combine periods by` or `description`"
         }
         band => "a band such as `80% to 85% pays 50%`",
+        protected_what => "`points` or `share`",
         band_range => "a band: `below X`, `up to X`, `X to Y`, `X and above`, `above X`, `target met` or `target not met`",
         threshold | relative_value => "a value such as `85%`, `target` or `95% of target`",
         band_payout => "what the band pays: `nothing`, a share such as `50%`, an amount or `linear 50% to 100%`",

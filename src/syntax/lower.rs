@@ -922,6 +922,13 @@ impl Lowerer {
                 S::PricePerPoint(self.money_steps(find(&pair, Rule::money_steps)?)?)
             }
             Rule::adjusted_by => S::AdjustedBy(self.names(find(&pair, Rule::name_list)?)),
+            Rule::protected => S::Protected {
+                what: match find(&pair, Rule::protected_what)?.as_str() {
+                    "share" => Protected::Share,
+                    _ => Protected::Points,
+                },
+                value: self.name(find(&pair, Rule::name)?),
+            },
             Rule::improvement => {
                 let change = match find(&pair, Rule::change_kind)?.as_str() {
                     "relative" => ChangeKind::Relative,

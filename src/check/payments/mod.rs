@@ -2,6 +2,7 @@
 //! the money they can pay against their pot, and when they fall due.
 
 mod money;
+mod protected;
 mod rate_card;
 mod scales;
 mod tiers;
@@ -37,6 +38,14 @@ pub(super) fn setting_word(setting: &S) -> &'static str {
         S::Points { .. } => "points",
         S::PricePerPoint(_) => "price per point",
         S::AdjustedBy(_) => "adjusted by",
+        S::Protected {
+            what: ast::Protected::Points,
+            ..
+        } => "points protected at",
+        S::Protected {
+            what: ast::Protected::Share,
+            ..
+        } => "share protected at",
         S::Improvement { .. } => "improvement",
         S::Trigger(_) => "trigger",
         S::PooledTrigger(_) => "pooled trigger",
@@ -300,6 +309,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
         rate_card_limits(ctx, file, payment, card, pot_per_year.as_deref(), &limits);
     }
 
+    let protection = protected::protection(ctx, file, name, settings, mechanism);
     if let (Some(mechanism), Some(frequency)) = (most.resolved, frequency) {
         let lag = first(settings, |s| match s {
             S::Paid(lag) => Some((lag.lag.node, lag.from)),
@@ -331,6 +341,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
             lag,
             advance,
             combine: combine.map(|(c, _)| c),
+            protection,
         };
         compare_with_pot(ctx, file, payment, &resolved);
         ctx.payments.push(resolved);

@@ -129,6 +129,21 @@ fn payment(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, p: &PaymentSpec) {
             plain(super::framework::combine_words(rule)),
         );
     }
+    if let Some(protected) = &p.protected {
+        let what = if protected.what == "points" {
+            "Paid on the points given for each period"
+        } else {
+            "Paid the share of its pot given for each period"
+        };
+        facts.fact(
+            "Protected",
+            plain(format!("{what} by "))
+                .code(protected.value.clone())
+                .text(
+                ", whatever the result; the result is shown beside it as what the rule calculates",
+            ),
+        );
+    }
     facts.fact("Largest possible payment per year", plain(ctx.largest(p)));
     facts.fact(
         "Caps",

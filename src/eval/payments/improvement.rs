@@ -29,6 +29,7 @@ pub(super) fn work(
             basis: "no comparison".into(),
             steps,
             missing: None,
+            calculated: None,
         };
     };
     steps.push(words);
@@ -70,6 +71,7 @@ pub(super) fn work(
             basis: "not triggered".into(),
             steps,
             missing: None,
+            calculated: None,
         };
     }
     let amount = match improvement.pays {
@@ -109,6 +111,7 @@ pub(super) fn work(
         basis: "improvement".into(),
         steps,
         missing: None,
+        calculated: None,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::eval::measure::Measured;
 use crate::eval::{pot_words, values, Run};
 use crate::intervals::Bound;
 use crate::model::{scale_position, share_on_scale, BandPayout, Indicator, Mechanism, Payment};
-use crate::syntax::ast::BandSide;
+use crate::syntax::ast::{BandSide, Protected};
 use crate::units::{format_percent, format_value};
 
 /// An adjustment factor's value for a period, found before the arithmetic: given on the
@@ -28,7 +28,7 @@ pub(super) fn factor_values(
     run: &mut Run,
     payment: &Payment,
     period: &Period,
-    measured: &Measured,
+    measured: Option<&Measured>,
 ) -> Vec<FactorValue> {
     let Mechanism::Points { factors, .. } = &payment.mechanism else {
         return Vec::new();
@@ -38,8 +38,8 @@ pub(super) fn factor_values(
         .map(|factor| {
             if run.contract.factors.contains(factor) {
                 let value = measured
-                    .rows
-                    .iter()
+                    .into_iter()
+                    .flat_map(|m| m.rows.iter())
                     .find_map(|o| o.factors.get(factor))
                     .copied();
                 return FactorValue {
@@ -53,13 +53,7 @@ pub(super) fn factor_values(
             match values::named(run, factor, period) {
                 Ok(worked) if worked.value < Decimal::ZERO => {
                     // A factor multiplies the payment: a negative one would make it negative.
-                    let defined_at = run
-                        .contract
-                        .derived
-                        .get(factor)
-                        .map(|d| d.defined_at)
-                        .or_else(|| run.contract.inputs.get(factor).map(|i| i.defined_at))
-                        .unwrap_or_default();
+                    let defined_at = values::defined_at(run, factor);
                     run.diagnostics.push(
                         crate::diagnostic::Diagnostic::new(
                             crate::diagnostic::Code::DerivedValueOutOfRange,
@@ -111,101 +105,146 @@ pub(super) fn factor_values(
         .collect()
 }
 
+/// The points or share a protected payment is paid on for a period, as given with the data.
+pub(super) struct ProtectedValue {
+    /// Points, or a share of the pot in percent.
+    pub value: Decimal,
+    /// As a reader sees it: `4`, `60%`.
+    pub shown: String,
+    /// The input or derived value it comes from.
+    pub name: String,
+    pub steps: Vec<String>,
+    pub rows: Vec<crate::data::RowRef>,
+}
+
+/// A protected payment's value for the period: the input or derived value it names, within
+/// what the payment's rule can pay (its points, or its highest share). Missing data and values
+/// out of range are reported; `Err` then.
+pub(super) fn protected_value(
+    run: &mut Run,
+    payment: &Payment,
+    protection: &crate::model::Protection,
+    period: &Period,
+) -> Result<ProtectedValue, ()> {
+    let name = protection.value.as_str();
+    let worked = match values::named(run, name, period) {
+        Ok(worked) => worked,
+        Err(problem) => {
+            values::report(run, problem, name, &format!("payment `{}`", payment.name));
+            return Err(());
+        }
+    };
+    let (value, most) = match protection.what {
+        Protected::Points => {
+            let most = match &payment.mechanism {
+                Mechanism::Points { points, .. } => *points,
+                _ => Decimal::ZERO,
+            };
+            (worked.value, most)
+        }
+        Protected::Share => (worked.value * Decimal::ONE_HUNDRED, highest_share(payment)),
+    };
+    if value < Decimal::ZERO || value > most {
+        let defined_at = values::defined_at(run, name);
+        let (file, span) = worked
+            .rows
+            .first()
+            .map(|r| (r.file, r.span))
+            .unwrap_or(defined_at);
+        let (most_words, what) = match protection.what {
+            Protected::Points => (points_words(most), "points"),
+            Protected::Share => (format_percent(most), "a share of the pot"),
+        };
+        run.diagnostics.push(
+            crate::diagnostic::Diagnostic::new(
+                crate::diagnostic::Code::DataValueOutOfRange,
+                file,
+                span,
+                format!(
+                    "`{name}` protects payment `{}` at {} for {}, beyond what it can pay: 0 to {most_words}",
+                    payment.name, worked.shown, period.label
+                ),
+                "out of range",
+            )
+            .with_help(format!(
+                "a payment is protected at {what} its rule could pay, at most {most_words}: check the value given for `{name}`"
+            )),
+        );
+        return Err(());
+    }
+    Ok(ProtectedValue {
+        value,
+        shown: worked.shown,
+        name: name.to_string(),
+        steps: worked.steps,
+        rows: worked.rows,
+    })
+}
+
+/// The highest share of the pot a payment's rule pays, in percent.
+fn highest_share(payment: &Payment) -> Decimal {
+    match &payment.mechanism {
+        Mechanism::Tiers(bands) => bands
+            .iter()
+            .map(|b| match b.payout {
+                BandPayout::Share(share) => share,
+                BandPayout::Linear(from, to) => from.max(to),
+                BandPayout::Nothing | BandPayout::Amount(_) => Decimal::ZERO,
+            })
+            .max()
+            .unwrap_or_default(),
+        Mechanism::Linear {
+            pay_from, pay_to, ..
+        } => (*pay_from).max(*pay_to),
+        _ => Decimal::ZERO,
+    }
+}
+
+/// What the payment's mechanism pays for one period, before gateways, caps and rounding. A
+/// protected payment is paid on its protected points or share; what its rule gives for the
+/// period's result, where there is one, is shown as calculated.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn work(
     run: &Run,
     payment: &Payment,
     indicator: &Indicator,
     period_pot: &crate::model::PeriodPot,
-    measured: &Measured,
+    measured: Option<&Measured>,
     pooled: Option<Decimal>,
     factor_values: &[FactorValue],
+    protected: Option<&Result<ProtectedValue, ()>>,
 ) -> Worked {
-    let value = measured.value;
-    let unit = indicator.unit;
-    let currency = run.currency();
-    let shown = format_value(
-        value.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
-        unit,
-        currency,
-    );
-    let period = &period_pot.period;
     let pot = pot_words(run, payment, period_pot).map(|words| (period_pot.pot, words));
     let pot_amount = period_pot.pot;
     let mut steps: Vec<String> = pot.iter().map(|(_, words)| words.clone()).collect();
-    let of_pot = |share: Decimal, steps: &mut Vec<String>| of_pot(run, pot_amount, share, steps);
-    let year = period_pot.year;
+    let protected = match protected {
+        Some(Ok(value)) => Some(value),
+        Some(Err(())) => {
+            steps.push(
+                "the value the payment is protected at cannot be found, so nothing is paid".into(),
+            );
+            return Worked {
+                basis: "no protected value".into(),
+                steps,
+                ..Worked::default()
+            };
+        }
+        None => None,
+    };
+    let at = Assessed {
+        run,
+        payment,
+        indicator,
+        period: &period_pot.period,
+        year: period_pot.year,
+        pot: pot_amount,
+    };
+    let result = measured.map(|m| (m.value, at.shown(m.value)));
     match &payment.mechanism {
         Mechanism::Tiers(bands) => {
-            let band_found = find_band(bands, value, run.contract.boundary, year);
-            if let Some(band) = band_found {
-                steps.push(crate::eval::exercised_step(&crate::eval::Exercised::Band(
-                    band.text.clone(),
-                )));
-            }
-            let Some(band) = band_found else {
-                steps.push(format!("{shown} falls in no band, so nothing is paid"));
-                return Worked {
-                    amount: Decimal::ZERO,
-                    basis: "no band".into(),
-                    steps,
-                    missing: None,
-                };
-            };
-            let (amount, basis) = match band.payout {
-                BandPayout::Nothing => {
-                    steps.push(format!(
-                        "{shown} falls in the band {}, which pays nothing",
-                        band_words(run, band, year, unit)
-                    ));
-                    (Decimal::ZERO, format!("`{}`: nothing", band.text))
-                }
-                BandPayout::Share(share) => {
-                    steps.push(format!(
-                        "{shown} falls in the band {}, which pays {} of the pot",
-                        band_words(run, band, year, unit),
-                        format_percent(share)
-                    ));
-                    (
-                        of_pot(share, &mut steps),
-                        format!("`{}`: {}", band.text, format_percent(share)),
-                    )
-                }
-                BandPayout::Amount(amount) => {
-                    steps.push(format!(
-                        "{shown} falls in the band {}, which pays {}",
-                        band_words(run, band, year, unit),
-                        run.money(amount)
-                    ));
-                    (amount, format!("`{}`: {}", band.text, run.money(amount)))
-                }
-                BandPayout::Linear(from, to) => {
-                    let share = band.share_at(value, year).unwrap_or(from);
-                    steps.push(format!(
-                        "{shown} falls in the band {}, which pays from {} to {} of the pot in proportion: {}",
-                        band_words(run, band, year, unit),
-                        format_percent(from),
-                        format_percent(to),
-                        format_percent(share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
-                    ));
-                    (
-                        of_pot(share, &mut steps),
-                        format!(
-                            "`{}`: {}",
-                            band.text,
-                            format_percent(share.round_dp_with_strategy(
-                                2,
-                                rust_decimal::RoundingStrategy::MidpointAwayFromZero
-                            ))
-                        ),
-                    )
-                }
-            };
-            Worked {
-                amount,
-                basis,
-                steps,
-                missing: None,
-            }
+            let calculated =
+                result.map(|(value, shown)| tiers(&at, bands, value, &shown, steps.clone()));
+            protect_share(&at, calculated, protected, steps)
         }
         Mechanism::Linear {
             from,
@@ -213,33 +252,17 @@ pub(super) fn work(
             pay_from,
             pay_to,
         } => {
-            let (from, to) = (from.at(year), to.at(year));
-            let share = share_on_scale(value, from, to, *pay_from, *pay_to);
-            steps.push(format!(
-                "on the scale from {} (paying {}) to {} (paying {}){}, {shown} earns {}",
-                format_value(from, unit, currency),
-                format_percent(*pay_from),
-                format_value(to, unit, currency),
-                format_percent(*pay_to),
-                scale_placed(payment, year),
-                format_percent(share.round_dp_with_strategy(
-                    4,
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
-                ))
-            ));
-            let amount = of_pot(share, &mut steps);
-            Worked {
-                amount,
-                basis: format!(
-                    "linear: {}",
-                    format_percent(share.round_dp_with_strategy(
-                        2,
-                        rust_decimal::RoundingStrategy::MidpointAwayFromZero
-                    ))
-                ),
-                steps,
-                missing: None,
-            }
+            let calculated = result.map(|(value, shown)| {
+                linear(
+                    &at,
+                    (from, to),
+                    (*pay_from, *pay_to),
+                    value,
+                    &shown,
+                    steps.clone(),
+                )
+            });
+            protect_share(&at, calculated, protected, steps)
         }
         Mechanism::Points {
             points,
@@ -248,130 +271,395 @@ pub(super) fn work(
             price,
             factors,
         } => {
-            let (from, to) = (from.at(year), to.at(year));
-            let position = scale_position(value, from, to);
-            let earned = points * position;
-            steps.push(format!(
-                "{shown} earns {} of {} points (0 at {}, all at {}{})",
-                earned
-                    .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-                    .normalize(),
-                points.normalize(),
-                format_value(from, unit, currency),
-                format_value(to, unit, currency),
-                scale_placed(payment, year)
-            ));
-            let price = price.at(year);
-            let mut amount = earned * price;
-            steps.push(format!(
-                "{} points at {} a point is {}",
-                earned
-                    .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-                    .normalize(),
-                run.money(price),
-                run.money(amount)
-            ));
-            for factor in factors {
-                let given = factor_values
-                    .iter()
-                    .find(|f| &f.name == factor)
-                    .and_then(|f| {
-                        // A figure two factors share is explained once.
-                        for step in &f.steps {
-                            if !steps.contains(step) {
-                                steps.push(step.clone());
-                            }
-                        }
-                        f.value
+            let calculated = result.map(|(value, shown)| {
+                earned_points(&at, *points, (from, to), value, &shown, &mut steps)
+            });
+            let earned = match (protected, calculated) {
+                (Some(protected), calculated) => {
+                    steps.extend(protected.steps.iter().cloned());
+                    steps.push(match calculated {
+                        Some(calculated) => format!(
+                            "the points are protected at {} (`{}`): {} paid, not the {} calculated",
+                            protected.shown,
+                            protected.name,
+                            points_words(protected.value),
+                            calculated
+                                .round_dp_with_strategy(
+                                    4,
+                                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                                )
+                                .normalize()
+                        ),
+                        None => format!(
+                            "the points are protected at {} (`{}`): {} paid",
+                            protected.shown,
+                            protected.name,
+                            points_words(protected.value)
+                        ),
                     });
-                let supplied = run.contract.factors.contains(factor);
-                let Some(mut factor_value) = given else {
-                    let why = factor_values
-                        .iter()
-                        .find(|f| &f.name == factor)
-                        .and_then(|f| f.missing.clone());
-                    let what = if supplied {
-                        format!(
-                            "the factor `{factor}` for `{}` in {}",
-                            indicator.name, period.label
-                        )
-                    } else {
-                        format!("`{factor}` in {}", period.label)
-                    };
-                    match &why {
-                        Some(why) => steps.push(format!(
-                            "there is no data for {why}, so `{factor}` cannot be worked out and nothing is paid"
-                        )),
-                        None => steps.push(format!("there is no value for {what}, so nothing is paid")),
-                    }
-                    return Worked {
-                        amount: Decimal::ZERO,
-                        basis: "missing factor".into(),
-                        steps,
-                        // An input or derived value reports its own missing data.
-                        missing: supplied.then_some(what),
-                    };
-                };
-                // A derived value with its own rounding is used as it is.
-                let own_rounding = run
-                    .contract
-                    .derived
-                    .get(factor)
-                    .is_some_and(|d| d.places.is_some());
-                if let (Some(places), false) = (run.contract.factor_places, own_rounding) {
-                    let rounded = run.contract.rounding.round_to_places(factor_value, places);
-                    if rounded != factor_value {
-                        let mut shown = rounded;
-                        shown.rescale(places);
-                        steps.push(format!(
-                            "`{factor}` of {} is rounded to {places} decimal place{} (the contract rounds factors): {shown}",
-                            values::exact_number(factor_value),
-                            if places == 1 { "" } else { "s" }
-                        ));
-                    }
-                    factor_value = rounded;
+                    protected.value
                 }
-                // Saturates rather than overflows: an amount beyond range is reported below.
-                amount = amount.checked_mul(factor_value).unwrap_or(Decimal::MAX);
-                steps.push(format!(
-                    "times `{factor}` of {} is {}",
-                    values::exact_number(factor_value),
-                    run.money(amount)
-                ));
-            }
-            Worked {
-                amount,
-                basis: {
-                    let shown = earned
-                        .round_dp_with_strategy(
-                            2,
-                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                        )
-                        .normalize();
-                    format!(
-                        "{shown} point{}",
-                        if shown == Decimal::ONE { "" } else { "s" }
-                    )
-                },
+                (None, Some(calculated)) => calculated,
+                (None, None) => return Worked::default(),
+            };
+            let mut worked = priced(
+                &at,
+                earned,
+                price.at(period_pot.year),
+                factors,
+                factor_values,
                 steps,
-                missing: None,
+            );
+            if protected.is_some() {
+                worked.calculated = calculated.map(points_words);
+                worked.basis = format!("{} (protected)", worked.basis);
             }
+            worked
         }
-        Mechanism::Improvement(improvement) => super::improvement::work(
-            run,
-            indicator,
-            improvement,
-            measured,
-            pooled,
-            pot.is_some().then_some(pot_amount),
-            steps,
-        ),
+        Mechanism::Improvement(improvement) => match measured {
+            Some(measured) => super::improvement::work(
+                run,
+                indicator,
+                improvement,
+                measured,
+                pooled,
+                pot.is_some().then_some(pot_amount),
+                steps,
+            ),
+            // Improvement cannot be protected: it always has its result.
+            None => Worked::default(),
+        },
         Mechanism::RateCard(_) => Worked {
+            steps,
+            ..Worked::default()
+        },
+    }
+}
+
+/// What every mechanism's arithmetic for one period needs to know.
+struct Assessed<'a> {
+    run: &'a Run<'a>,
+    payment: &'a Payment,
+    indicator: &'a Indicator,
+    period: &'a Period,
+    year: u32,
+    pot: Decimal,
+}
+
+impl Assessed<'_> {
+    /// The period's result as a reader sees it, to four places.
+    fn shown(&self, value: Decimal) -> String {
+        format_value(
+            value.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+            self.indicator.unit,
+            self.run.currency(),
+        )
+    }
+}
+
+/// `4 points`, `1 point`, `5.2 points`.
+fn points_words(points: Decimal) -> String {
+    let shown = points
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    format!(
+        "{shown} point{}",
+        if shown == Decimal::ONE { "" } else { "s" }
+    )
+}
+
+/// A share of the pot a protected `tiers` or `linear` payment is paid, whatever the result; the
+/// share its rule gives, where there is a result, is shown as calculated.
+fn protect_share(
+    at: &Assessed,
+    calculated: Option<Worked>,
+    protected: Option<&ProtectedValue>,
+    steps: Vec<String>,
+) -> Worked {
+    let Some(protected) = protected else {
+        return calculated.unwrap_or_default();
+    };
+    let (mut steps, calculated) = match calculated {
+        Some(worked) => (worked.steps, Some(worked.basis)),
+        None => (steps, None),
+    };
+    steps.extend(protected.steps.iter().cloned());
+    steps.push(format!(
+        "the payment is protected at {} of the pot (`{}`): it is paid that share{}",
+        protected.shown,
+        protected.name,
+        if calculated.is_some() {
+            ", not the share calculated"
+        } else {
+            ""
+        }
+    ));
+    let amount = of_pot(at.run, at.pot, protected.value, &mut steps);
+    Worked {
+        amount,
+        basis: format!("protected: {}", format_percent(protected.value)),
+        steps,
+        calculated,
+        ..Worked::default()
+    }
+}
+
+fn tiers(
+    at: &Assessed,
+    bands: &[crate::model::Band],
+    value: Decimal,
+    shown: &str,
+    mut steps: Vec<String>,
+) -> Worked {
+    let (run, year, unit) = (at.run, at.year, at.indicator.unit);
+    let of_pot = |share: Decimal, steps: &mut Vec<String>| of_pot(run, at.pot, share, steps);
+    let band_found = find_band(bands, value, run.contract.boundary, year);
+    if let Some(band) = band_found {
+        steps.push(crate::eval::exercised_step(&crate::eval::Exercised::Band(
+            band.text.clone(),
+        )));
+    }
+    let Some(band) = band_found else {
+        steps.push(format!("{shown} falls in no band, so nothing is paid"));
+        return Worked {
             amount: Decimal::ZERO,
-            basis: String::new(),
+            basis: "no band".into(),
             steps,
             missing: None,
+            calculated: None,
+        };
+    };
+    let (amount, basis) = match band.payout {
+        BandPayout::Nothing => {
+            steps.push(format!(
+                "{shown} falls in the band {}, which pays nothing",
+                band_words(run, band, year, unit)
+            ));
+            (Decimal::ZERO, format!("`{}`: nothing", band.text))
+        }
+        BandPayout::Share(share) => {
+            steps.push(format!(
+                "{shown} falls in the band {}, which pays {} of the pot",
+                band_words(run, band, year, unit),
+                format_percent(share)
+            ));
+            (
+                of_pot(share, &mut steps),
+                format!("`{}`: {}", band.text, format_percent(share)),
+            )
+        }
+        BandPayout::Amount(amount) => {
+            steps.push(format!(
+                "{shown} falls in the band {}, which pays {}",
+                band_words(run, band, year, unit),
+                run.money(amount)
+            ));
+            (amount, format!("`{}`: {}", band.text, run.money(amount)))
+        }
+        BandPayout::Linear(from, to) => {
+            let share = band.share_at(value, year).unwrap_or(from);
+            steps.push(format!(
+                "{shown} falls in the band {}, which pays from {} to {} of the pot in proportion: {}",
+                band_words(run, band, year, unit),
+                format_percent(from),
+                format_percent(to),
+                format_percent(share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+            ));
+            (
+                of_pot(share, &mut steps),
+                format!(
+                    "`{}`: {}",
+                    band.text,
+                    format_percent(share.round_dp_with_strategy(
+                        2,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                    ))
+                ),
+            )
+        }
+    };
+    Worked {
+        amount,
+        basis,
+        steps,
+        missing: None,
+        calculated: None,
+    }
+}
+
+fn linear(
+    at: &Assessed,
+    (from, to): (&crate::model::ByYear, &crate::model::ByYear),
+    (pay_from, pay_to): (Decimal, Decimal),
+    value: Decimal,
+    shown: &str,
+    mut steps: Vec<String>,
+) -> Worked {
+    let (run, payment, year, unit) = (at.run, at.payment, at.year, at.indicator.unit);
+    let currency = run.currency();
+    let (pay_from, pay_to) = (&pay_from, &pay_to);
+    let of_pot = |share: Decimal, steps: &mut Vec<String>| of_pot(run, at.pot, share, steps);
+    let (from, to) = (from.at(year), to.at(year));
+    let share = share_on_scale(value, from, to, *pay_from, *pay_to);
+    steps.push(format!(
+        "on the scale from {} (paying {}) to {} (paying {}){}, {shown} earns {}",
+        format_value(from, unit, currency),
+        format_percent(*pay_from),
+        format_value(to, unit, currency),
+        format_percent(*pay_to),
+        scale_placed(payment, year),
+        format_percent(
+            share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        )
+    ));
+    let amount = of_pot(share, &mut steps);
+    Worked {
+        amount,
+        basis: format!(
+            "linear: {}",
+            format_percent(
+                share.round_dp_with_strategy(
+                    2,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                )
+            )
+        ),
+        steps,
+        missing: None,
+        calculated: None,
+    }
+}
+
+/// The points a result earns on the scale, with the step that says so.
+fn earned_points(
+    at: &Assessed,
+    points: Decimal,
+    (from, to): (&crate::model::ByYear, &crate::model::ByYear),
+    value: Decimal,
+    shown: &str,
+    steps: &mut Vec<String>,
+) -> Decimal {
+    let (payment, year, unit) = (at.payment, at.year, at.indicator.unit);
+    let currency = at.run.currency();
+    let points = &points;
+    let (from, to) = (from.at(year), to.at(year));
+    let position = scale_position(value, from, to);
+    let earned = points * position;
+    steps.push(format!(
+        "{shown} earns {} of {} points (0 at {}, all at {}{})",
+        earned
+            .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize(),
+        points.normalize(),
+        format_value(from, unit, currency),
+        format_value(to, unit, currency),
+        scale_placed(payment, year)
+    ));
+    earned
+}
+
+/// Points priced at the year's price and multiplied by each adjustment factor.
+fn priced(
+    at: &Assessed,
+    earned: Decimal,
+    price: Decimal,
+    factors: &[String],
+    factor_values: &[FactorValue],
+    mut steps: Vec<String>,
+) -> Worked {
+    let (run, indicator, period) = (at.run, at.indicator, at.period);
+    let mut amount = earned * price;
+    steps.push(format!(
+        "{} points at {} a point is {}",
+        earned
+            .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize(),
+        run.money(price),
+        run.money(amount)
+    ));
+    for factor in factors {
+        let given = factor_values
+            .iter()
+            .find(|f| &f.name == factor)
+            .and_then(|f| {
+                // A figure two factors share is explained once.
+                for step in &f.steps {
+                    if !steps.contains(step) {
+                        steps.push(step.clone());
+                    }
+                }
+                f.value
+            });
+        let supplied = run.contract.factors.contains(factor);
+        let Some(mut factor_value) = given else {
+            let why = factor_values
+                .iter()
+                .find(|f| &f.name == factor)
+                .and_then(|f| f.missing.clone());
+            let what = if supplied {
+                format!(
+                    "the factor `{factor}` for `{}` in {}",
+                    indicator.name, period.label
+                )
+            } else {
+                format!("`{factor}` in {}", period.label)
+            };
+            match &why {
+                Some(why) => steps.push(format!(
+                    "there is no data for {why}, so `{factor}` cannot be worked out and nothing is paid"
+                )),
+                None => steps.push(format!("there is no value for {what}, so nothing is paid")),
+            }
+            return Worked {
+                amount: Decimal::ZERO,
+                basis: "missing factor".into(),
+                steps,
+                // An input or derived value reports its own missing data.
+                missing: supplied.then_some(what),
+                calculated: None,
+            };
+        };
+        // A derived value with its own rounding is used as it is.
+        let own_rounding = run
+            .contract
+            .derived
+            .get(factor)
+            .is_some_and(|d| d.places.is_some());
+        if let (Some(places), false) = (run.contract.factor_places, own_rounding) {
+            let rounded = run.contract.rounding.round_to_places(factor_value, places);
+            if rounded != factor_value {
+                let mut shown = rounded;
+                shown.rescale(places);
+                steps.push(format!(
+                    "`{factor}` of {} is rounded to {places} decimal place{} (the contract rounds factors): {shown}",
+                    values::exact_number(factor_value),
+                    if places == 1 { "" } else { "s" }
+                ));
+            }
+            factor_value = rounded;
+        }
+        // Saturates rather than overflows: an amount beyond range is reported below.
+        amount = amount.checked_mul(factor_value).unwrap_or(Decimal::MAX);
+        steps.push(format!(
+            "times `{factor}` of {} is {}",
+            values::exact_number(factor_value),
+            run.money(amount)
+        ));
+    }
+    Worked {
+        amount,
+        basis: {
+            let shown = earned
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                .normalize();
+            format!(
+                "{shown} point{}",
+                if shown == Decimal::ONE { "" } else { "s" }
+            )
         },
+        steps,
+        missing: None,
+        calculated: None,
     }
 }
 

@@ -25,6 +25,9 @@ struct Worked {
     steps: Vec<String>,
     /// Data the mechanism needed but did not have, in words; the line then pays nothing.
     missing: Option<String>,
+    /// For a protected payment, what its rule gives for the period's result (`5.2 points`,
+    /// `25%`), when there is a result.
+    calculated: Option<String>,
 }
 
 pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
@@ -106,55 +109,75 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
             run.lines.push(line);
             continue;
         };
-        let Some(measured) = found else {
-            if !run.data_expected(available) {
-                line.status = Status::Pending;
-                line.basis = "awaiting data".into();
-                line.explanation.push(format!(
-                    "the data for {} is expected on {available}, after the as-of date",
-                    period.label
-                ));
-                run.lines.push(line);
-                continue;
-            }
+        // A protected payment is paid on its protected points or share: it needs the period's
+        // result only to show what it would have earned.
+        if found.is_none() && !run.data_expected(available) {
+            line.status = Status::Pending;
+            line.basis = "awaiting data".into();
+            line.explanation.push(format!(
+                "the data for {} is expected on {available}, after the as-of date",
+                period.label
+            ));
+            run.lines.push(line);
+            continue;
+        }
+        if found.is_none() && payment.protection.is_none() {
             let what = format!("`{}` in {}", indicator.name, period.label);
             run.missing_data(
                 indicator.defined_at,
                 &what,
                 &format!("payment `{}`", payment.name),
             );
-            match run.contract.missing_data {
-                MissingDataRule::Error => {}
-                MissingDataRule::PaysNothing => {
-                    line.basis = "no data".into();
-                    line.explanation.push(format!("there is no data for `{}` in {}; the contract says missing data pays nothing", indicator.name, period.label));
-                    line.explanation.extend(due_steps);
-                    run.lines.push(line);
-                }
+            if run.contract.missing_data == MissingDataRule::PaysNothing {
+                line.basis = "no data".into();
+                line.explanation.push(format!(
+                    "there is no data for `{}` in {}; the contract says missing data pays nothing",
+                    indicator.name, period.label
+                ));
+                line.explanation.extend(due_steps);
+                run.lines.push(line);
             }
             continue;
-        };
-        run.used_rows.extend(measured.rows.iter().map(|o| o.row));
+        }
+        let measured = found;
         line.exercised.push(crate::eval::Exercised::Year(year));
-        line.rows = measured.rows.iter().map(|o| run.row_name(o.row)).collect();
-        line.measured = Some(format_value(
-            measured
-                .value
-                .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
-            indicator.unit,
-            run.currency(),
-        ));
-        line.explanation.push(measured.how.clone());
+        match &measured {
+            Some(measured) => {
+                run.used_rows.extend(measured.rows.iter().map(|o| o.row));
+                line.rows = measured.rows.iter().map(|o| run.row_name(o.row)).collect();
+                line.measured = Some(format_value(
+                    measured.value.round_dp_with_strategy(
+                        4,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    ),
+                    indicator.unit,
+                    run.currency(),
+                ));
+                line.explanation.push(measured.how.clone());
+            }
+            None => line.explanation.push(format!(
+                "there is no data for `{}` in {}; the payment is protected, so it is paid without it",
+                indicator.name, period.label
+            )),
+        }
+        let protected = payment
+            .protection
+            .as_ref()
+            .map(|protection| mechanisms::protected_value(run, payment, protection, period));
         let mut steps = Vec::new();
-        let worked = match minimum_denominator(&indicator, &measured) {
+        let not_assessed = measured
+            .as_ref()
+            .and_then(|m| minimum_denominator(&indicator, m))
+            .filter(|_| protected.is_none());
+        let worked = match not_assessed {
             Some(reason) => Worked {
                 amount: Decimal::ZERO,
                 basis: "not assessed".into(),
                 steps: vec![reason],
-                missing: None,
+                ..Worked::default()
             },
             None => {
-                let factors = mechanisms::factor_values(run, payment, period, &measured);
+                let factors = mechanisms::factor_values(run, payment, period, measured.as_ref());
                 for factor in &factors {
                     for row in &factor.rows {
                         let name = run.row_name(*row);
@@ -163,11 +186,29 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                         }
                     }
                 }
+                if let Some(Ok(value)) = &protected {
+                    line.exercised
+                        .push(crate::eval::Exercised::Value(value.name.clone()));
+                    for row in &value.rows {
+                        let name = run.row_name(*row);
+                        if !line.rows.contains(&name) {
+                            line.rows.push(name);
+                        }
+                    }
+                }
                 mechanisms::work(
-                    run, payment, &indicator, period_pot, &measured, pooled, &factors,
+                    run,
+                    payment,
+                    &indicator,
+                    period_pot,
+                    measured.as_ref(),
+                    pooled,
+                    &factors,
+                    protected.as_ref(),
                 )
             }
         };
+        line.calculated = worked.calculated.clone();
         if let Some(what) = &worked.missing {
             run.missing_data(
                 indicator.defined_at,

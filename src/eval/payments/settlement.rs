@@ -90,6 +90,7 @@ pub(super) fn advances(
             contract_year: year,
             measured: None,
             basis: "year-end reconciliation".into(),
+            calculated: None,
             amount: earned_year - advanced_year,
             due,
             status: run.status(due),
