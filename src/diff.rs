@@ -354,6 +354,17 @@ impl Differ {
             Some(o.providers.join(", ")),
             Some(n.providers.join(", ")),
         );
+        let payers = |c: &crate::emit::spec::ContractSpec| {
+            (!c.payers.is_empty()).then(|| {
+                c.payers
+                    .iter()
+                    .map(|p| format!("{} ({})", p.name, p.title))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        };
+        c("payers", payers(o), payers(n));
+        c("paid by", payer_split(&o.paid_by), payer_split(&n.paid_by));
         c(
             "term start",
             Some(o.term.start.clone()),
@@ -629,6 +640,8 @@ impl Differ {
                 .map(|p| format!("{} protected at {}", p.what, p.value))
         };
         self.push(p, name, "protection", protected(o), protected(n));
+        let own = |w: &PaymentSpec| w.own_payers.then(|| payer_split(&w.paid_by)).flatten();
+        self.push(p, name, "paid by", own(o), own(n));
         // Pots per contract year.
         let pot = |pots: &Option<Vec<crate::emit::spec::YearMoney>>, year: u32| {
             pots.as_ref()
@@ -1117,6 +1130,24 @@ fn names<T>(old: &[T], new: &[T], name: impl Fn(&T) -> &String) -> Vec<String> {
     out
 }
 /// A scale's ends in each contract year, where they change by year.
+/// Payers and their shares: `council 66.666667%, lcf 33.333333%`; `None` when there are none.
+fn payer_split(shares: &[crate::emit::spec::PayerShareSpec]) -> Option<String> {
+    (!shares.is_empty()).then(|| {
+        shares
+            .iter()
+            .map(|s| {
+                let share = s
+                    .share
+                    .parse::<rust_decimal::Decimal>()
+                    .map(|d| d.round_dp(6).normalize().to_string())
+                    .unwrap_or_else(|_| s.share.clone());
+                format!("{} {share}%", s.payer)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
 /// The values a band placed by the target or the baseline covers, in each contract year where
 /// they change: `year 1: from 76% to below 80%; year 2: from 79.8% to below 84%`. `None` for a
 /// band written with values, whose range as written says it all.

@@ -46,9 +46,41 @@ pub struct Contract {
     pub inputs: BTreeMap<String, Input>,
     /// Values worked out from inputs, indicators and constants, by name.
     pub derived: BTreeMap<String, Derived>,
+    /// The named commissioners, in the order written.
+    pub payers: Vec<Payer>,
+    /// Who pays every payment and deduction that does not say, and their shares in percent:
+    /// the contract's `paid by`, or the only named commissioner; empty without payers.
+    pub paid_by: Vec<(String, Decimal)>,
     pub payments: Vec<Payment>,
     pub deductions: Vec<Deduction>,
     pub gateways: Vec<Gateway>,
+}
+
+/// A named commissioner, who pays a share of payments.
+#[derive(Clone, Debug)]
+pub struct Payer {
+    pub name: String,
+    pub title: String,
+}
+
+impl Contract {
+    /// Who pays the lines of a payment or deduction, with their shares in percent: the
+    /// payment's own `paid by`, else (for a deduction taken from a payment) that payment's,
+    /// else the contract's. Empty when the contract names no payers.
+    pub fn payers_of(&self, name: &str) -> &[(String, Decimal)] {
+        let payment = |name: &str| self.payments.iter().find(|p| p.name == name);
+        let own = match payment(name) {
+            Some(p) => p.paid_by.as_deref(),
+            None => self
+                .deductions
+                .iter()
+                .find(|d| d.name == name)
+                .and_then(|d| d.taken_from.as_deref())
+                .and_then(payment)
+                .and_then(|p| p.paid_by.as_deref()),
+        };
+        own.unwrap_or(&self.paid_by)
+    }
 }
 
 /// An amount for each contract year, year 1 first: a price or fee that may change by year.
@@ -383,6 +415,8 @@ pub struct Payment {
     pub combine: Option<crate::syntax::ast::Combine>,
     /// Points or a share frozen at a value given with the data, whatever the result.
     pub protection: Option<Protection>,
+    /// This payment's own payers and their shares in percent (`paid by`), if it says.
+    pub paid_by: Option<Vec<(String, Decimal)>>,
 }
 
 /// `points protected at <value>` or `share protected at <value>`.

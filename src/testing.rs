@@ -277,22 +277,36 @@ fn run_one(
             TestSetting::ExpectPays {
                 name,
                 amount,
+                payment,
                 period,
             } => {
                 result.checks += 1;
                 let Ok(period) = calendar.resolve(period.node) else {
                     continue;
                 };
+                let payer = contract.payers.iter().any(|p| p.name == name.node);
                 let lines: Vec<&Line> = schedule
                     .lines
                     .iter()
                     .filter(|l| {
-                        (name.node == "total" || l.payment == name.node)
-                            && l.period_start >= period.start
-                            && l.period_end <= period.end
+                        let whose = match (payer, payment) {
+                            (true, Some(payment)) => l.payment == payment.node,
+                            (true, None) => true,
+                            (false, _) => name.node == "total" || l.payment == name.node,
+                        };
+                        whose && l.period_start >= period.start && l.period_end <= period.end
                     })
                     .collect();
-                let total: Decimal = lines.iter().map(|l| l.amount).sum();
+                let total: Decimal = if payer {
+                    lines
+                        .iter()
+                        .flat_map(|l| l.payers.iter())
+                        .filter(|p| p.party == name.node)
+                        .map(|p| p.amount)
+                        .sum()
+                } else {
+                    lines.iter().map(|l| l.amount).sum()
+                };
                 // For a deduction, `pays` is the amount taken off.
                 let is_deduction = contract.deductions.iter().any(|d| d.name == name.node);
                 let actual = if is_deduction { -total } else { total };

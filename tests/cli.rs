@@ -128,7 +128,7 @@ fn eval_writes_every_format() {
         assert!(line.get(field).is_some(), "line lacks `{field}`: {line}");
     }
     let csv = run(&["eval", EXAMPLE, "--format", "csv"], 0);
-    assert!(csv.starts_with("payment,kind,period,period_start,period_end,contract_year,measured,basis,calculated,amount,shares,due,status"), "{csv}");
+    assert!(csv.starts_with("payment,kind,period,period_start,period_end,contract_year,measured,basis,calculated,amount,shares,payers,due,status"), "{csv}");
     assert_eq!(
         csv.lines().count(),
         schedule["lines"]

@@ -329,6 +329,14 @@ gateway quality "Data quality" {
     const QUARTERS: [&str; 4] = ["2019/20 Q1", "2019/20 Q2", "2019/20 Q3", "2019/20 Q4"];
 
     fn evaluate(values: &[(u32, u32)], extra: &str) -> (eval::Evaluation, Sources, PathBuf) {
+        evaluate_contract(CONTRACT, values, extra)
+    }
+
+    fn evaluate_contract(
+        text: &str,
+        values: &[(u32, u32)],
+        extra: &str,
+    ) -> (eval::Evaluation, Sources, PathBuf) {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "obc-prop-{}-{}",
@@ -337,7 +345,7 @@ gateway quality "Data quality" {
         ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let contract = dir.join("contract.obc");
-        std::fs::write(&contract, CONTRACT).expect("written");
+        std::fs::write(&contract, text).expect("written");
         let mut csv = String::from("indicator,period,value\n");
         for ((home, completeness), quarter) in values.iter().zip(QUARTERS) {
             csv.push_str(&format!(
@@ -381,6 +389,34 @@ gateway quality "Data quality" {
             }
             for line in &schedule.lines {
                 prop_assert_eq!(line.amount, line.amount.round_dp(2), "every line is rounded to the penny");
+            }
+            let _ = std::fs::remove_dir_all(dir);
+        }
+
+        #[test]
+        fn payers_parts_add_up_to_every_line_and_the_totals(values in quarters(), shares in prop::collection::vec(1u32..=97, 3)) {
+            // Three payers with exact shares a/T, b/T, c/T of every payment.
+            let whole: u32 = shares.iter().sum();
+            let text = CONTRACT.replace(
+                "  term 2019-04-01 to 2020-03-31\n",
+                &format!(
+                    "  term 2019-04-01 to 2020-03-31\n  commissioner a \"A\"\n  commissioner b \"B\"\n  commissioner c \"C\"\n  paid by a {}/{whole}, b {}/{whole}, c {}/{whole}\n",
+                    shares[0], shares[1], shares[2]
+                ),
+            );
+            let (evaluation, _, dir) = evaluate_contract(&text, &values, "");
+            let schedule = evaluation.schedule.expect("evaluates");
+            for line in &schedule.lines {
+                prop_assert_eq!(line.payers.len(), 3, "every line names its payers");
+                let parts: rust_decimal::Decimal = line.payers.iter().map(|p| p.amount).sum();
+                prop_assert_eq!(parts, line.amount, "the payers' parts add up to the line");
+                prop_assert!(line.payers.iter().all(|p| p.amount == p.amount.round_dp(2)), "whole pennies");
+            }
+            let totals: rust_decimal::Decimal = schedule.payers.iter().map(|p| p.total).sum();
+            prop_assert_eq!(totals, schedule.total, "the payers' totals add up to the total");
+            for year in &schedule.years {
+                let parts: rust_decimal::Decimal = year.payers.iter().map(|p| p.amount).sum();
+                prop_assert_eq!(parts, year.total, "the payers' parts add up to the year");
             }
             let _ = std::fs::remove_dir_all(dir);
         }

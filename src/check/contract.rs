@@ -87,7 +87,7 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
     report_duplicates(
         settings,
         file,
-        |s| matches!(s, S::Commissioner(_) | S::Provider(_)),
+        |s| matches!(s, S::Commissioner { .. } | S::Provider(_)),
         |_| 0,
         setting_word,
         &mut ctx.diagnostics,
@@ -180,7 +180,8 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
 fn setting_word(setting: &S) -> &'static str {
     match setting {
         S::Reference(_) => "reference",
-        S::Commissioner(_) => "commissioner",
+        S::Commissioner { .. } => "commissioner",
+        S::PaidBy(_) => "paid by",
         S::Provider(_) => "provider",
         S::Description(_) => "description",
         S::Term { .. } => "term",

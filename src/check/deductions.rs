@@ -35,6 +35,7 @@ fn setting_word(setting: &D) -> &'static str {
 
 pub(super) fn check<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Deduction) {
     let settings = &deduction.settings;
+    super::payers::deduction_needs_payer(ctx, file, deduction);
     report_duplicates(
         settings,
         file,

@@ -5,9 +5,11 @@
 
 mod contract;
 mod deductions;
+mod fraction;
 mod framework;
 mod indicators;
 mod names;
+mod payers;
 mod payments;
 mod settings;
 mod tests_blocks;
@@ -59,8 +61,10 @@ pub fn analyse(workspace: &Workspace, sources: &Sources) -> Analysis {
         derived: Default::default(),
         value_uses: HashSet::new(),
         calculation_uses: HashSet::new(),
+        payers: Default::default(),
     };
     ctx.header = contract::check(&mut ctx, workspace.root);
+    ctx.payers = payers::check(&mut ctx);
     indicators::check(&mut ctx);
     values::check(&mut ctx);
     framework::check(&mut ctx);
@@ -112,7 +116,9 @@ fn describe(ctx: &Ctx) -> model::About {
                         match &setting.node {
                             C::Reference(r) => about.reference = Some(r.clone()),
                             C::Description(d) => about.description = Some(d.clone()),
-                            C::Commissioner(n) => about.commissioners.push(n.clone()),
+                            C::Commissioner { title, .. } => {
+                                about.commissioners.push(title.clone())
+                            }
                             C::Provider(n) => about.providers.push(n.clone()),
                             _ => {}
                         }
@@ -292,6 +298,8 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
             ast::Block::Flag(d) => Some(d),
             _ => None,
         }),
+        payers: ctx.payers.payers,
+        paid_by: ctx.payers.default_split,
         payments: ctx.payments,
         deductions: ctx.deductions,
         gateways: ctx.gateways,
@@ -372,6 +380,8 @@ pub(crate) struct Ctx<'a> {
     pub value_uses: HashSet<String>,
     /// Indicators used only in calculations (so not needing `better` or `reported`).
     pub calculation_uses: HashSet<&'a str>,
+    /// The named commissioners and who pays what by default.
+    pub payers: payers::Payers,
 }
 
 impl<'a> Ctx<'a> {

@@ -21,12 +21,15 @@ pub enum Kind {
     Flag,
     Input,
     Derived,
+    /// A named commissioner: a payer.
+    Payer,
 }
 
 impl Kind {
     pub fn article_noun(self) -> &'static str {
         match self {
             Kind::Indicator => "an indicator",
+            Kind::Payer => "a named commissioner",
             Kind::Payment => "a payment",
             Kind::Deduction => "a deduction",
             Kind::Gateway => "a gateway",
@@ -92,6 +95,24 @@ impl<'a> Symbols<'a> {
                     Block::Flag(b) => (Kind::Flag, &b.name, Item::Other),
                     Block::Input(b) => (Kind::Input, &b.name, Item::Other),
                     Block::Derived(b) => (Kind::Derived, &b.name, Item::Derived(b)),
+                    Block::Contract(c) => {
+                        for setting in &c.settings {
+                            if let ast::ContractSetting::Commissioner {
+                                name: Some(name), ..
+                            } = &setting.node
+                            {
+                                symbols.define(
+                                    Kind::Payer,
+                                    *file,
+                                    name,
+                                    Item::Other,
+                                    sources,
+                                    diagnostics,
+                                );
+                            }
+                        }
+                        continue;
+                    }
                     Block::Domain(d) => {
                         for outcome in &d.outcomes {
                             symbols.define(

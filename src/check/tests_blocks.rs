@@ -53,15 +53,48 @@ pub(super) fn check(ctx: &mut Ctx) {
                 T::ExpectPays {
                     name,
                     amount,
+                    payment,
                     period,
                 } => {
-                    if name.node != "total" {
-                        ctx.symbols.resolve(
-                            name,
-                            &[Kind::Payment, Kind::Deduction],
-                            file,
-                            &mut ctx.diagnostics,
-                        );
+                    let kind = if name.node == "total" {
+                        None
+                    } else {
+                        ctx.symbols
+                            .resolve(
+                                name,
+                                &[Kind::Payment, Kind::Deduction, Kind::Payer],
+                                file,
+                                &mut ctx.diagnostics,
+                            )
+                            .map(|s| s.kind)
+                    };
+                    if let Some(payment) = payment {
+                        if kind.is_some_and(|k| k != Kind::Payer) || name.node == "total" {
+                            ctx.report(
+                                Diagnostic::new(
+                                    Code::MisplacedSetting,
+                                    file,
+                                    payment.span,
+                                    format!(
+                                        "`for {}` follows the name of a payer, but `{}` is not one",
+                                        payment.node, name.node
+                                    ),
+                                    "for a payer only",
+                                )
+                                .with_label(name.span, "not a payer")
+                                .with_help(format!(
+                                    "write `expect {} pays ... in ...` for what the payment pays in all, or name a payer: `expect <payer> pays ... for {} in ...`",
+                                    payment.node, payment.node
+                                )),
+                            );
+                        } else {
+                            ctx.symbols.resolve(
+                                payment,
+                                &[Kind::Payment, Kind::Deduction],
+                                file,
+                                &mut ctx.diagnostics,
+                            );
+                        }
                     }
                     if let Some(money) = amount.node {
                         ctx.money(Spanned::new(money, amount.span), file);

@@ -152,10 +152,20 @@ pub fn release_package(spec: &Spec) -> String {
     let published = date_time(&contract.term.start);
     let mut parties = Vec::new();
     for (index, commissioner) in contract.commissioners.iter().enumerate() {
+        // A named commissioner that pays a share of the payments is also a payer.
+        let payer = contract.payers.iter().find(|p| &p.title == commissioner);
+        let mut roles = if index == 0 {
+            vec!["buyer", "procuringEntity"]
+        } else {
+            vec!["buyer"]
+        };
+        if payer.is_some() {
+            roles.push("payer");
+        }
         parties.push(json!({
             "id": format!("commissioner-{}", index + 1),
             "name": commissioner,
-            "roles": if index == 0 { json!(["buyer", "procuringEntity"]) } else { json!(["buyer"]) },
+            "roles": roles,
         }));
     }
     let total_value: rust_decimal::Decimal = contract

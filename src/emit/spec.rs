@@ -73,6 +73,11 @@ pub struct ContractSpec {
     pub reference: Option<String>,
     pub description: Option<String>,
     pub commissioners: Vec<String>,
+    /// The named commissioners, who pay shares of payments (`commissioner council "..."`).
+    pub payers: Vec<PayerSpec>,
+    /// Who pays every payment and deduction that does not say, with their shares in percent;
+    /// empty without named commissioners.
+    pub paid_by: Vec<PayerShareSpec>,
     pub providers: Vec<String>,
     pub term: TermSpec,
     /// The month fiscal years start in, 1 for January to 12 for December.
@@ -80,6 +85,19 @@ pub struct ContractSpec {
     pub currency: String,
     pub value_per_year: Dec,
     pub rules: RulesSpec,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PayerSpec {
+    pub name: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PayerShareSpec {
+    pub payer: String,
+    /// In percent, to 28 digits for a fraction such as `1/3`.
+    pub share: Dec,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -258,6 +276,11 @@ pub struct PaymentSpec {
     /// Points or a share of the pot frozen at a value given with the data, whatever the
     /// result; null when the payment is not protected.
     pub protected: Option<ProtectedSpec>,
+    /// Who pays it, with their shares in percent: its own `paid by`, or the contract's; empty
+    /// without named commissioners.
+    pub paid_by: Vec<PayerShareSpec>,
+    /// Whether `paid_by` is the payment's own (`paid by` in the payment).
+    pub own_payers: bool,
     pub caps: Vec<LimitSpec>,
     pub floors: Vec<LimitSpec>,
     /// How the due date is worked out, in words, such as `30 days after the data is available`.
@@ -444,6 +467,9 @@ pub struct DeductionSpec {
     pub borne_by: Vec<ShareSpec>,
     pub taken_from: Option<String>,
     pub caps: Vec<LimitSpec>,
+    /// Whose payments it comes off, with their shares in percent: those of the payment it is
+    /// taken from, or the contract's; empty without named commissioners.
+    pub paid_by: Vec<PayerShareSpec>,
 }
 
 impl DeductionSpec {
@@ -678,6 +704,15 @@ pub fn build(contract: &Contract) -> Spec {
             reference: about.reference.clone(),
             description: about.description.clone(),
             commissioners: about.commissioners.clone(),
+            payers: contract
+                .payers
+                .iter()
+                .map(|p| PayerSpec {
+                    name: p.name.clone(),
+                    title: p.title.clone(),
+                })
+                .collect(),
+            paid_by: payer_shares(&contract.paid_by),
             providers: about.providers.clone(),
             term: TermSpec {
                 start: day(calendar.start),
@@ -890,6 +925,8 @@ fn payment(
         not_capped: p.not_capped,
         combine_periods: p.combine.map(|c| c.words().to_string()),
         mechanism: mechanism(contract, p),
+        paid_by: payer_shares(contract.payers_of(&p.name)),
+        own_payers: p.paid_by.is_some(),
         protected: p.protection.as_ref().map(|protection| ProtectedSpec {
             what: protection.what.word().to_string(),
             value: protection.value.clone(),
@@ -1095,7 +1132,18 @@ fn deduction(contract: &Contract, d: &model::Deduction) -> DeductionSpec {
             .collect(),
         taken_from: d.taken_from.clone(),
         caps: limits(&d.caps),
+        paid_by: payer_shares(contract.payers_of(&d.name)),
     }
+}
+
+fn payer_shares(split: &[(String, Decimal)]) -> Vec<PayerShareSpec> {
+    split
+        .iter()
+        .map(|(payer, share)| PayerShareSpec {
+            payer: payer.clone(),
+            share: dec(*share),
+        })
+        .collect()
 }
 
 /// The JSON Schema of the specification, as committed in docs/schema/obc-contract.schema.json.

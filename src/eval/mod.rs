@@ -4,7 +4,9 @@
 
 mod deductions;
 pub(crate) use deductions::FLOOR;
+mod payers;
 mod payments;
+pub use payers::PayerTotal;
 pub(crate) use payments::find_band;
 mod measure;
 mod rate_card;
@@ -77,6 +79,7 @@ impl Line {
             explanation: Vec::new(),
             rows: Vec::new(),
             shares: Vec::new(),
+            payers: Vec::new(),
             exercised: Vec::new(),
         }
     }
@@ -121,10 +124,15 @@ pub struct Line {
     pub explanation: Vec<String>,
     /// The data rows used, as `file:line`.
     pub rows: Vec<String>,
-    /// How the amount is split between parties, where the contract splits it;
-    /// the parts add up to the amount.
+    /// How a sanction is shared between the provider and the commissioner, where the contract
+    /// says (`borne`); the parts add up to the whole sanction, of which the provider's is the
+    /// amount.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<PartyShare>,
+    /// Who pays the amount, where the contract names its payers: each payer's part, in whole
+    /// pennies that add up to the amount.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub payers: Vec<PartyShare>,
     /// The parts of the contract this line exercised, for `obc test --coverage`.
     #[serde(skip)]
     #[schemars(skip)]
@@ -162,6 +170,10 @@ pub struct Schedule {
     pub lines: Vec<Line>,
     /// Totals per contract year, year 1 first.
     pub years: Vec<YearTotal>,
+    /// What each named payer pays in all, in the contract's order; empty without payers. The
+    /// payers' totals add up to `total`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub payers: Vec<PayerTotal>,
     #[serde(serialize_with = "decimal_string")]
     #[schemars(with = "DecimalString")]
     pub total: Decimal,
@@ -206,6 +218,9 @@ pub struct YearTotal {
     #[serde(serialize_with = "optional_decimal_string")]
     #[schemars(with = "Option<DecimalString>")]
     pub withheld: Option<Decimal>,
+    /// What each named payer pays in the year; empty without payers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub payers: Vec<PartyShare>,
     /// What is paid for the year in all: the value not at risk plus `total`.
     #[serde(serialize_with = "decimal_string")]
     #[schemars(with = "DecimalString")]
@@ -312,6 +327,7 @@ pub fn evaluate(
         )
     };
     lines.sort_by_key(key);
+    payers::assign(contract, &mut lines);
     let schedule = summarise(contract, options, lines);
     (schedule, diagnostics)
 }
@@ -371,6 +387,7 @@ fn summarise(contract: &Contract, options: Options, lines: Vec<Line>) -> Schedul
                 deducted,
                 withheld: (!at_risk.is_zero()).then(|| (at_risk - earned).max(Decimal::ZERO)),
                 paid_in_all: value - at_risk + total,
+                payers: payers::parts(contract, in_year()),
             })
         })
         .collect();
@@ -389,6 +406,7 @@ fn summarise(contract: &Contract, options: Options, lines: Vec<Line>) -> Schedul
         contract: contract.title.clone(),
         currency: contract.currency.code(),
         as_of: options.as_of,
+        payers: payers::totals(contract, &lines),
         lines,
         years,
         total,

@@ -65,6 +65,10 @@ fn table(schedule: &Schedule) -> String {
     if show_status {
         header.push("Status");
     }
+    let show_payers = !schedule.payers.is_empty();
+    if show_payers {
+        header.push("Paid by");
+    }
     let mut rows: Vec<Vec<String>> = Vec::new();
     for year in &schedule.years {
         let lines: Vec<_> = schedule
@@ -94,6 +98,15 @@ fn table(schedule: &Schedule) -> String {
                     Status::Pending => "pending".into(),
                 });
             }
+            if show_payers {
+                row.push(
+                    line.payers
+                        .iter()
+                        .map(|p| format!("{} {}", p.party, money(p.amount, symbol)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
             rows.push(row);
         }
         let mut row = vec![
@@ -108,6 +121,9 @@ fn table(schedule: &Schedule) -> String {
             String::new(),
         ];
         if show_status {
+            row.push(String::new());
+        }
+        if show_payers {
             row.push(String::new());
         }
         rows.push(row);
@@ -192,7 +208,71 @@ fn table(schedule: &Schedule) -> String {
     total("Total", schedule.total);
     out.push('\n');
     out.push_str(&years_table(schedule, symbol));
+    if show_payers {
+        out.push('\n');
+        out.push_str(&payers_table(schedule, symbol));
+    }
     out
+}
+
+/// Rows of a money table in aligned columns: the first left-aligned, the amounts right-aligned.
+fn money_table(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = " ".repeat(widths[i].saturating_sub(c.chars().count()));
+                if i == 0 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// What each payer pays in each contract year and in all.
+fn payers_table(schedule: &Schedule, symbol: &str) -> String {
+    let mut header = vec!["Paid by".to_string()];
+    header.extend(
+        schedule
+            .years
+            .iter()
+            .map(|y| format!("Year {}", y.contract_year)),
+    );
+    header.push("Total".to_string());
+    let mut rows = vec![header];
+    for payer in &schedule.payers {
+        let mut row = vec![format!("{} ({})", payer.payer, payer.title)];
+        for year in &schedule.years {
+            let part = year
+                .payers
+                .iter()
+                .find(|p| p.party == payer.payer)
+                .map(|p| p.amount)
+                .unwrap_or_default();
+            row.push(money(part, symbol));
+        }
+        row.push(money(payer.total, symbol));
+        rows.push(row);
+    }
+    money_table(&rows)
 }
 
 /// Each contract year in money: the contract's value, the money at risk, what was earned and
@@ -207,54 +287,21 @@ fn years_table(schedule: &Schedule, symbol: &str) -> String {
         "Withheld",
         "Paid in all",
     ];
-    let rows: Vec<[String; 7]> = schedule
-        .years
-        .iter()
-        .map(|y| {
-            [
-                format!("{} ({} to {})", y.contract_year, y.start, y.end),
-                money(y.value, symbol),
-                money(y.at_risk, symbol),
-                money(y.earned, symbol),
-                money(y.deducted, symbol),
-                y.withheld
-                    .map(|w| money(w, symbol))
-                    .unwrap_or_else(|| "-".into()),
-                money(y.paid_in_all, symbol),
-            ]
-        })
-        .collect();
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: &[String]| -> String {
-        let parts: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let pad = " ".repeat(widths[i].saturating_sub(c.chars().count()));
-                if i == 0 {
-                    format!("{c}{pad}")
-                } else {
-                    format!("{pad}{c}")
-                }
-            })
-            .collect();
-        parts.join("  ").trim_end().to_string()
-    };
-    let mut out = line(&header.map(String::from));
-    out.push('\n');
-    for row in &rows {
-        out.push_str(&line(row));
-        out.push('\n');
-    }
-    out
+    let mut rows: Vec<Vec<String>> = vec![header.map(String::from).to_vec()];
+    rows.extend(schedule.years.iter().map(|y| {
+        vec![
+            format!("{} ({} to {})", y.contract_year, y.start, y.end),
+            money(y.value, symbol),
+            money(y.at_risk, symbol),
+            money(y.earned, symbol),
+            money(y.deducted, symbol),
+            y.withheld
+                .map(|w| money(w, symbol))
+                .unwrap_or_else(|| "-".into()),
+            money(y.paid_in_all, symbol),
+        ]
+    }));
+    money_table(&rows)
 }
 
 fn csv(schedule: &Schedule) -> String {
@@ -271,6 +318,7 @@ fn csv(schedule: &Schedule) -> String {
         "calculated",
         "amount",
         "shares",
+        "payers",
         "due",
         "status",
         "explanation",
@@ -302,6 +350,12 @@ fn csv(schedule: &Schedule) -> String {
             &crate::eval::money_string(line.amount),
             &line
                 .shares
+                .iter()
+                .map(|s| format!("{} {}", s.party, crate::eval::money_string(s.amount)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            &line
+                .payers
                 .iter()
                 .map(|s| format!("{} {}", s.party, crate::eval::money_string(s.amount)))
                 .collect::<Vec<_>>()

@@ -183,8 +183,14 @@ pub struct Contract {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContractSetting {
     Reference(String),
-    Commissioner(String),
+    /// `commissioner [name] "title"`: a named commissioner can be a payer.
+    Commissioner {
+        name: Option<Name>,
+        title: String,
+    },
     Provider(String),
+    /// `paid by council 80%, lcf 20%`: the payers of every payment.
+    PaidBy(Vec<PayerShare>),
     Description(String),
     Term {
         start: Spanned<DateLit>,
@@ -561,6 +567,8 @@ pub enum PaymentSetting {
     NotCapped,
     Floor(Limit),
     Paid(PaymentLag),
+    /// `paid by council 80%, lcf 20%`: this payment's payers.
+    PaidBy(Vec<PayerShare>),
     Advance {
         share: Spanned<Decimal>,
         frequency: Frequency,
@@ -584,6 +592,13 @@ impl Protected {
             Protected::Share => "share",
         }
     }
+}
+
+/// A payer and its share: `lcf 20%`, `council 2/3`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayerShare {
+    pub payer: Name,
+    pub share: Spanned<Weight>,
 }
 
 /// A payment's share of the money at risk.
@@ -951,6 +966,8 @@ pub enum TestSetting {
     ExpectPays {
         name: Name,
         amount: Spanned<Option<Money>>,
+        /// `for <payment>`: what the payer `name` pays for one payment.
+        payment: Option<Name>,
         period: Spanned<PeriodLit>,
     },
     ExpectGateway {

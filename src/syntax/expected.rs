@@ -30,7 +30,7 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         pot_step => "a pot such as `£500,000 per year`, `5% of value` or `£500,000 in year 1`",
         weight_fraction => "a fraction such as `1/7`",
         contract_setting => {
-            "a contract setting: `reference`, `commissioner`, `provider`, `term`, `fiscal year starts`, `currency`, \
+            "a contract setting: `reference`, `commissioner`, `provider`, `paid by`, `term`, `fiscal year starts`, `currency`, \
              `value`, `at risk`, `rounding`, `factors`, `boundary values`, `missing data`, `payments continue`, `month ends stay month ends`, `part periods are`, `deductions come` or `description`"
         }
         currency_code => "a currency code: `GBP`, `EUR` or `USD`",
@@ -67,10 +67,12 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         payment_setting => {
             "a payment setting: `weight`, `pot`, `on`, `for cohort`, `assessed`, `tiers`, `linear`, `points`, \
              `price per point`, `adjusted by`, `points protected at`, `share protected at`, `improvement`, `trigger`, `pooled trigger`, `pays`, `rate card`, \
-             `cap`, `not capped`, `floor`, `paid`, `advance`, `combine periods by` or `description`"
+             `cap`, `not capped`, `floor`, `paid`, `paid by`, `advance`, `combine periods by` or `description`"
         }
         band => "a band such as `80% to 85% pays 50%`",
         protected_what => "`points` or `share`",
+        payer_share => "a payer and its share, such as `lcf 20%` or `council 2/3`",
+        expect_for => "`for` and a payment's name",
         band_range => "a band: `below X`, `up to X`, `X to Y`, `X and above`, `above X`, `target met` or `target not met`",
         threshold | relative_value => "a value such as `85%`, `target` or `95% of target`",
         band_payout => "what the band pays: `nothing`, a share such as `50%`, an amount or `linear 50% to 100%`",

@@ -290,6 +290,20 @@ impl Lowerer {
         Some(Spanned::new(weight, at))
     }
 
+    fn payer_shares(&mut self, pair: P) -> Option<Vec<PayerShare>> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::payer_share)
+            .map(|share| {
+                let payer = self.name(find(&share, Rule::name)?);
+                let weight = share.into_inner().find(|p| p.as_rule() != Rule::name)?;
+                Some(PayerShare {
+                    payer,
+                    share: self.weight(weight)?,
+                })
+            })
+            .collect()
+    }
+
     fn frequency(&self, pair: P) -> Option<Frequency> {
         Some(match kid(pair)?.as_rule() {
             Rule::monthly => Frequency::Monthly,
@@ -462,7 +476,11 @@ impl Lowerer {
         use ContractSetting as S;
         Some(match pair.as_rule() {
             Rule::reference => S::Reference(self.text_setting(pair)?),
-            Rule::commissioner => S::Commissioner(self.text_setting(pair)?),
+            Rule::commissioner => S::Commissioner {
+                name: find(&pair, Rule::name).map(|n| self.name(n)),
+                title: self.string(find(&pair, Rule::string)?)?.node,
+            },
+            Rule::paid_by => S::PaidBy(self.payer_shares(pair)?),
             Rule::provider => S::Provider(self.text_setting(pair)?),
             Rule::description => S::Description(self.text_setting(pair)?),
             Rule::term => {
@@ -970,6 +988,7 @@ impl Lowerer {
                 S::Paid(PaymentLag { lag, from })
             }
             Rule::combine_periods => S::CombinePeriods(self.combine(&pair)?),
+            Rule::paid_by => S::PaidBy(self.payer_shares(pair)?),
             Rule::advance => {
                 let share = self.number(find(&pair, Rule::percent)?)?;
                 let frequency = self.frequency(find(&pair, Rule::frequency)?)?;
@@ -1235,6 +1254,9 @@ impl Lowerer {
                 S::ExpectPays {
                     name,
                     amount: Spanned::new(amount, at),
+                    payment: find(&pair, Rule::expect_for)
+                        .and_then(|f| find(&f, Rule::name))
+                        .map(|n| self.name(n)),
                     period: self.period(find(&pair, Rule::period)?)?,
                 }
             }

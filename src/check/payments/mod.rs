@@ -56,6 +56,7 @@ pub(super) fn setting_word(setting: &S) -> &'static str {
         S::Floor(_) => "floor",
         S::Paid(_) => "paid",
         S::Advance { .. } => "advance",
+        S::PaidBy(_) => "paid by",
         S::CombinePeriods(_) => "combine periods",
         S::Description(_) => "description",
     }
@@ -310,6 +311,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
     }
 
     let protection = protected::protection(ctx, file, name, settings, mechanism);
+    let paid_by = crate::check::payers::payment_split(ctx, file, payment);
     if let (Some(mechanism), Some(frequency)) = (most.resolved, frequency) {
         let lag = first(settings, |s| match s {
             S::Paid(lag) => Some((lag.lag.node, lag.from)),
@@ -342,6 +344,7 @@ fn check_one<'a>(ctx: &mut Ctx<'a>, file: FileId, payment: &'a ast::Payment, wei
             advance,
             combine: combine.map(|(c, _)| c),
             protection,
+            paid_by,
         };
         compare_with_pot(ctx, file, payment, &resolved);
         ctx.payments.push(resolved);

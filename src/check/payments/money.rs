@@ -3,6 +3,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::check::fraction::{exact_share, Fraction};
+
 use crate::calendar::Calendar;
 use crate::check::settings::missing;
 use crate::check::Ctx;
@@ -48,74 +50,6 @@ pub(super) fn own_pot(
     })
 }
 
-/// An exact fraction, for weights such as `1/7` that decimals cannot hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Fraction {
-    numerator: i128,
-    denominator: i128,
-}
-
-impl Fraction {
-    fn new(numerator: i128, denominator: i128) -> Option<Fraction> {
-        if denominator == 0 {
-            return None;
-        }
-        let divisor = gcd(numerator.unsigned_abs(), denominator.unsigned_abs()).max(1) as i128;
-        let sign = if denominator < 0 { -1 } else { 1 };
-        Some(Fraction {
-            numerator: sign * numerator / divisor,
-            denominator: sign * denominator / divisor,
-        })
-    }
-
-    fn from_percent(percent: Decimal) -> Option<Fraction> {
-        let scale = 10i128.checked_pow(percent.scale())?;
-        Fraction::new(percent.mantissa(), scale.checked_mul(100)?)
-    }
-
-    fn add(self, other: Fraction) -> Option<Fraction> {
-        Fraction::new(
-            self.numerator
-                .checked_mul(other.denominator)?
-                .checked_add(other.numerator.checked_mul(self.denominator)?)?,
-            self.denominator.checked_mul(other.denominator)?,
-        )
-    }
-
-    fn sub(self, other: Fraction) -> Option<Fraction> {
-        self.add(Fraction::new(-other.numerator, other.denominator)?)
-    }
-
-    fn divide_by(self, count: i128) -> Option<Fraction> {
-        Fraction::new(self.numerator, self.denominator.checked_mul(count)?)
-    }
-
-    fn one() -> Fraction {
-        Fraction {
-            numerator: 1,
-            denominator: 1,
-        }
-    }
-
-    /// The fraction in percent, to as many digits as a decimal holds.
-    fn percent(self) -> Decimal {
-        let numerator = Decimal::from_i128_with_scale(self.numerator, 0);
-        let denominator = Decimal::from_i128_with_scale(self.denominator, 0);
-        numerator
-            .checked_mul(Decimal::ONE_HUNDRED)
-            .and_then(|n| n.checked_div(denominator))
-            .unwrap_or_default()
-    }
-}
-
-fn gcd(a: u128, b: u128) -> u128 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
-    }
-}
-
 /// Every weighted payment's share of the money at risk and its pot in each contract year.
 #[derive(Default)]
 pub(super) struct Weighted {
@@ -148,32 +82,7 @@ pub(super) fn weigh(ctx: &mut Ctx, payments: &[(FileId, &ast::Payment)]) -> Weig
     let mut stated = Vec::new();
     let mut complete = true;
     for (file, _, weight) in &weights {
-        let fraction = match weight.node {
-            Weight::Percent(percent) => ctx
-                .share(Spanned::new(percent, weight.span), "the weight", *file)
-                .and_then(Fraction::from_percent),
-            Weight::Fraction {
-                numerator,
-                denominator,
-            } => {
-                let fraction = Fraction::new(numerator.into(), denominator.into())
-                    .filter(|f| f.numerator <= f.denominator);
-                if fraction.is_none() {
-                    ctx.report(
-                        Diagnostic::new(
-                            Code::PercentOutOfRange,
-                            *file,
-                            weight.span,
-                            format!("the weight `{numerator}/{denominator}` is not a share from 0% to 100%"),
-                            "not a share of the whole",
-                        )
-                        .with_help("write a fraction no larger than 1, such as `1/7`, whose bottom number is not 0"),
-                    );
-                }
-                fraction
-            }
-            Weight::Equal => Some(Fraction::new(0, 1).unwrap_or_else(Fraction::one)),
-        };
+        let fraction = exact_share(ctx, *file, *weight, "the weight");
         match fraction {
             Some(f) => stated.push(f),
             None => complete = false,

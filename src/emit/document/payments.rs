@@ -129,6 +129,9 @@ fn payment(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, p: &PaymentSpec) {
             plain(super::framework::combine_words(rule)),
         );
     }
+    if p.own_payers {
+        facts.fact("Paid by", plain(super::values::payer_words(&p.paid_by)));
+    }
     if let Some(protected) = &p.protected {
         let what = if protected.what == "points" {
             "Paid on the points given for each period"

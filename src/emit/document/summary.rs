@@ -55,6 +55,25 @@ pub(super) fn summary(ctx: &Ctx, blocks: &mut Vec<Block>) {
         },
         people(&c.commissioners),
     );
+    if !c.payers.is_empty() {
+        let names: Vec<String> = c
+            .payers
+            .iter()
+            .map(|p| format!("{} ({})", p.title, p.name))
+            .collect();
+        let split = if c.paid_by.is_empty() {
+            "each payment says who pays it".to_string()
+        } else {
+            format!(
+                "{} of every payment and deduction, unless a payment says otherwise",
+                super::values::payer_words(&c.paid_by)
+            )
+        };
+        facts.fact(
+            "Payers",
+            plain(format!("{}; {split}", super::values::join_words(&names))),
+        );
+    }
     facts.fact(
         if c.providers.len() == 1 {
             "Provider"

@@ -373,3 +373,24 @@ impl<'a> Ctx<'a> {
             .join("; ")
     }
 }
+
+/// Payers and their shares in words: "`council` 66.6667% and `lcf` 33.3333%".
+pub(super) fn payer_words(shares: &[crate::emit::spec::PayerShareSpec]) -> String {
+    let parts: Vec<String> = shares
+        .iter()
+        .map(|s| {
+            let share = dec(&s.share)
+                .map(|d| {
+                    d.round_dp_with_strategy(
+                        4,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    )
+                    .normalize()
+                    .to_string()
+                })
+                .unwrap_or_else(|| s.share.clone());
+            format!("{} {}%", s.payer, share)
+        })
+        .collect();
+    join_words(&parts)
+}

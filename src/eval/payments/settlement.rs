@@ -97,6 +97,7 @@ pub(super) fn advances(
             explanation: steps,
             rows: Vec::new(),
             shares: Vec::new(),
+            payers: Vec::new(),
             exercised: Vec::new(),
         });
     }
