@@ -114,7 +114,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffOutput::Human)]
         format: DiffOutput,
     },
-    /// Evaluate what-if scenarios and a seeded Monte Carlo simulation (docs/simulation.md).
+    /// Evaluate what-if scenarios and a seeded Monte Carlo simulation (docs/analysis.md).
     Simulate {
         /// The contract file.
         contract: PathBuf,

@@ -23,7 +23,7 @@ use crate::source::FileId;
 use crate::syntax::ast::MissingDataRule;
 use crate::units::unit_domain;
 
-/// A scenario file (JSON). See docs/simulation.md.
+/// A scenario file (JSON). See docs/analysis.md.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
@@ -82,6 +82,17 @@ pub struct ScenarioResult {
     pub by_year: Vec<Decimal>,
     #[serde(serialize_with = "money")]
     pub total: Decimal,
+    /// What each named payer pays over the term, in the contract's order; empty without payers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_payer: Vec<PayerAmount>,
+}
+
+/// An amount one payer pays.
+#[derive(Debug, Serialize)]
+pub struct PayerAmount {
+    pub payer: String,
+    #[serde(serialize_with = "money")]
+    pub amount: Decimal,
 }
 
 #[derive(Debug, Serialize)]
@@ -93,6 +104,9 @@ pub struct MonteCarlo {
     pub expected_by_year: Vec<Decimal>,
     #[serde(serialize_with = "money")]
     pub expected_total: Decimal,
+    /// The expected (mean) amount each named payer pays over the term; empty without payers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expected_by_payer: Vec<PayerAmount>,
     #[serde(serialize_with = "money")]
     pub p10: Decimal,
     #[serde(serialize_with = "money")]
@@ -213,11 +227,13 @@ pub fn simulate(contract: &Contract, file: &ScenarioFile) -> Result<Simulation, 
                     .map(|p| observation(&given.indicator, p, value)),
             );
         }
-        let (by_year, total) = totals(&evaluate(contract, observations));
+        let schedule = evaluate(contract, observations);
+        let (by_year, total) = totals(&schedule);
         scenarios.push(ScenarioResult {
             name: scenario.name.clone(),
             by_year,
             total,
+            by_payer: by_payer(&schedule),
         });
     }
     let monte_carlo = match &file.uncertainty {
@@ -290,6 +306,14 @@ fn monte_carlo(contract: &Contract, uncertainty: &Uncertainty) -> Result<MonteCa
     let years = contract.calendar.contract_years() as usize;
     let mut year_sums = vec![Decimal::ZERO; years];
     let mut term_totals = Vec::with_capacity(uncertainty.runs as usize);
+    let mut payer_sums: Vec<PayerAmount> = contract
+        .payers
+        .iter()
+        .map(|p| PayerAmount {
+            payer: p.name.clone(),
+            amount: Decimal::ZERO,
+        })
+        .collect();
     let mut gateway_counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for _ in 0..uncertainty.runs {
         let mut observations = Vec::new();
@@ -315,6 +339,9 @@ fn monte_carlo(contract: &Contract, uncertainty: &Uncertainty) -> Result<MonteCa
             *sum += year;
         }
         term_totals.push(total);
+        for (sum, paid) in payer_sums.iter_mut().zip(by_payer(&schedule)) {
+            sum.amount += paid.amount;
+        }
         for line in &schedule.lines {
             for exercised in &line.exercised {
                 if let Exercised::Gateway(name, passed) = exercised {
@@ -341,6 +368,13 @@ fn monte_carlo(contract: &Contract, uncertainty: &Uncertainty) -> Result<MonteCa
             .map(|s| (s / runs).round_dp(2))
             .collect(),
         expected_total: expected_total.round_dp(2),
+        expected_by_payer: payer_sums
+            .into_iter()
+            .map(|p| PayerAmount {
+                payer: p.payer,
+                amount: (p.amount / runs).round_dp(2),
+            })
+            .collect(),
         p10: percentile(10),
         p50: percentile(50),
         p90: percentile(90),
@@ -365,6 +399,18 @@ fn monte_carlo(contract: &Contract, uncertainty: &Uncertainty) -> Result<MonteCa
     })
 }
 
+/// Each payer's total over a schedule.
+fn by_payer(schedule: &eval::Schedule) -> Vec<PayerAmount> {
+    schedule
+        .payers
+        .iter()
+        .map(|p| PayerAmount {
+            payer: p.payer.clone(),
+            amount: p.total,
+        })
+        .collect()
+}
+
 /// The simulation as an aligned table: scenarios side by side, then the Monte Carlo summary.
 pub fn table(simulation: &Simulation, contract: &Contract) -> String {
     let m = |d: Decimal| crate::units::format_money(d.round_dp(2), contract.currency);
@@ -376,7 +422,14 @@ pub fn table(simulation: &Simulation, contract: &Contract) -> String {
             .map(|s| s.name.as_str())
             .collect();
         let width = names.iter().map(|n| n.len()).max().unwrap_or(0).max(14);
-        out.push_str(&format!("{:<14}", "Contract year"));
+        let label = contract
+            .payers
+            .iter()
+            .map(|p| p.name.chars().count() + 8)
+            .max()
+            .unwrap_or(0)
+            .max(14);
+        out.push_str(&format!("{:<label$}", "Contract year"));
         for name in &names {
             out.push_str(&format!("  {name:>width$}"));
         }
@@ -387,17 +440,29 @@ pub fn table(simulation: &Simulation, contract: &Contract) -> String {
             .map(|s| s.by_year.len())
             .unwrap_or(0);
         for year in 0..years {
-            out.push_str(&format!("{:<14}", format!("year {}", year + 1)));
+            out.push_str(&format!("{:<label$}", format!("year {}", year + 1)));
             for scenario in &simulation.scenarios {
                 out.push_str(&format!("  {:>width$}", m(scenario.by_year[year])));
             }
             out.push('\n');
         }
-        out.push_str(&format!("{:<14}", "Total"));
+        out.push_str(&format!("{:<label$}", "Total"));
         for scenario in &simulation.scenarios {
             out.push_str(&format!("  {:>width$}", m(scenario.total)));
         }
         out.push('\n');
+        for (index, payer) in contract.payers.iter().enumerate() {
+            out.push_str(&format!("{:<label$}", format!("paid by {}", payer.name)));
+            for scenario in &simulation.scenarios {
+                let amount = scenario
+                    .by_payer
+                    .get(index)
+                    .map(|p| p.amount)
+                    .unwrap_or_default();
+                out.push_str(&format!("  {:>width$}", m(amount)));
+            }
+            out.push('\n');
+        }
     }
     if let Some(mc) = &simulation.monte_carlo {
         out.push_str(&format!(
@@ -415,6 +480,13 @@ pub fn table(simulation: &Simulation, contract: &Contract) -> String {
             "  expected over the term: {}\n",
             m(mc.expected_total)
         ));
+        for payer in &mc.expected_by_payer {
+            out.push_str(&format!(
+                "  expected paid by `{}`: {}\n",
+                payer.payer,
+                m(payer.amount)
+            ));
+        }
         out.push_str(&format!(
             "  P10 {}, P50 {}, P90 {}\n",
             m(mc.p10),
