@@ -54,6 +54,39 @@ pub struct Contract {
     pub payments: Vec<Payment>,
     pub deductions: Vec<Deduction>,
     pub gateways: Vec<Gateway>,
+    /// Advances across several payments (`advance` blocks).
+    pub advances: Vec<Advance>,
+}
+
+/// An `advance` block: instalments each contract year, reconciled at its end against what the
+/// payments it covers earned.
+#[derive(Clone, Debug)]
+pub struct Advance {
+    pub name: String,
+    pub title: Option<String>,
+    pub base: AdvanceBase,
+    pub frequency: Frequency,
+    /// The payments paid through it.
+    pub covers: Vec<String>,
+    pub defined_at: (FileId, Span),
+}
+
+/// What an advance pays each contract year.
+#[derive(Clone, Debug)]
+pub enum AdvanceBase {
+    /// A share, in percent, of an input or derived value (money) given for the year.
+    ShareOf { share: Decimal, value: String },
+    /// Amounts by contract year.
+    Amounts(ByYear),
+}
+
+impl Contract {
+    /// The advance block that covers a payment, if any.
+    pub fn advance_covering(&self, payment: &str) -> Option<&Advance> {
+        self.advances
+            .iter()
+            .find(|a| a.covers.iter().any(|p| p == payment))
+    }
 }
 
 /// A named commissioner, who pays a share of payments.

@@ -575,6 +575,20 @@ pub fn uncovered(contract: &Contract, results: &[TestResult]) -> (usize, Vec<Str
             );
         }
     }
+    for advance in &contract.advances {
+        for (recovered, words) in [
+            (false, "paying what was earned beyond the instalments"),
+            (true, "recovering an overpayment"),
+        ] {
+            need(
+                seen(&advance.name, &Exercised::Reconciliation { recovered }),
+                format!(
+                    "advance `{}`: a year-end reconciliation {words}",
+                    advance.name
+                ),
+            );
+        }
+    }
     for derived in contract.derived.values() {
         need(
             seen_gateway(&Exercised::Value(derived.name.clone())),

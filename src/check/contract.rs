@@ -39,13 +39,10 @@ pub struct Header {
 }
 
 pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
-    let contracts: Vec<(FileId, &ast::Contract)> = ctx
-        .blocks()
-        .filter_map(|(file, block)| match block {
-            Block::Contract(c) => Some((file, c)),
-            _ => None,
-        })
-        .collect();
+    let contracts = ctx.blocks_of(|b| match b {
+        Block::Contract(c) => Some(c),
+        _ => None,
+    });
     let Some(&(file, contract)) = contracts
         .iter()
         .find(|(f, _)| *f == root)

@@ -60,13 +60,10 @@ fn setting_word(setting: &S) -> &'static str {
 }
 
 pub(super) fn check(ctx: &mut Ctx) {
-    let indicators: Vec<(FileId, &ast::Indicator)> = ctx
-        .blocks()
-        .filter_map(|(file, block)| match block {
-            Block::Indicator(i) => Some((file, i)),
-            _ => None,
-        })
-        .collect();
+    let indicators = ctx.blocks_of(|b| match b {
+        Block::Indicator(i) => Some(i),
+        _ => None,
+    });
     for (file, indicator) in indicators {
         let info = check_one(ctx, file, indicator);
         ctx.indicators

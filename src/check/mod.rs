@@ -3,6 +3,7 @@
 //! It reads the syntax trees of a workspace (a root file and its imports) and reports
 //! diagnostics; it never stops at the first finding. Each area has its own module.
 
+mod advances;
 mod contract;
 mod deductions;
 mod fraction;
@@ -62,6 +63,7 @@ pub fn analyse(workspace: &Workspace, sources: &Sources) -> Analysis {
         value_uses: HashSet::new(),
         calculation_uses: HashSet::new(),
         payers: Default::default(),
+        advances: Vec::new(),
     };
     ctx.header = contract::check(&mut ctx, workspace.root);
     ctx.payers = payers::check(&mut ctx);
@@ -69,10 +71,11 @@ pub fn analyse(workspace: &Workspace, sources: &Sources) -> Analysis {
     values::check(&mut ctx);
     framework::check(&mut ctx);
     payments::check(&mut ctx);
+    advances::check(&mut ctx);
     tests_blocks::check(&mut ctx);
     framework::check_hygiene(&mut ctx);
     let mut diagnostics = std::mem::take(&mut ctx.diagnostics);
-    drop_cascades(&mut diagnostics, &workspace.files);
+    drop_cascades(&mut diagnostics, &workspace.files, sources);
     diagnostic::sort(&mut diagnostics);
     diagnostics.dedup();
     let contract = if diagnostics.iter().any(Diagnostic::is_error) {
@@ -300,6 +303,7 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
         }),
         payers: ctx.payers.payers,
         paid_by: ctx.payers.default_split,
+        advances: ctx.advances,
         payments: ctx.payments,
         deductions: ctx.deductions,
         gateways: ctx.gateways,
@@ -311,7 +315,11 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
 /// A block with an unreadable line or literal often lacks a setting (or a band) only because
 /// that line was it: the syntax error says it better, so missing-setting and gap findings
 /// inside it are dropped.
-fn drop_cascades(diagnostics: &mut Vec<Diagnostic>, files: &[(FileId, ast::File)]) {
+fn drop_cascades(
+    diagnostics: &mut Vec<Diagnostic>,
+    files: &[(FileId, ast::File)],
+    sources: &Sources,
+) {
     let unreadable: Vec<(FileId, Span)> = diagnostics
         .iter()
         .filter(|d| matches!(d.code, Code::SyntaxError | Code::InvalidLiteral))
@@ -320,6 +328,27 @@ fn drop_cascades(diagnostics: &mut Vec<Diagnostic>, files: &[(FileId, ast::File)
     if unreadable.is_empty() {
         return;
     }
+    // The rest of each unreadable line: a name in it may be used by what could not be read.
+    let unread_text: Vec<&str> = unreadable
+        .iter()
+        .filter_map(|(file, span)| {
+            let text = &sources.get(*file).text;
+            let rest = text.get(span.start..)?;
+            Some(rest.split('\n').next().unwrap_or_default())
+        })
+        .collect();
+    let named_in_unread = |d: &Diagnostic| {
+        let Some(name) = d.message.split('`').nth(1) else {
+            return false;
+        };
+        unread_text.iter().any(|line| {
+            line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word == name)
+        })
+    };
+    diagnostics.retain(|d| {
+        !(matches!(d.code, Code::UnusedIndicator | Code::UnusedValue) && named_in_unread(d))
+    });
     let broken_blocks: Vec<(FileId, Span)> = files
         .iter()
         .flat_map(|(file, tree)| tree.blocks.iter().map(move |b| (*file, block_span(b))))
@@ -352,6 +381,7 @@ fn block_span(block: &ast::Block) -> Span {
         Payment(b) => b.span,
         Deduction(b) => b.span,
         Gateway(b) => b.span,
+        Advance(b) => b.span,
         Test(b) => b.span,
     }
 }
@@ -382,6 +412,7 @@ pub(crate) struct Ctx<'a> {
     pub calculation_uses: HashSet<&'a str>,
     /// The named commissioners and who pays what by default.
     pub payers: payers::Payers,
+    pub advances: Vec<model::Advance>,
 }
 
 impl<'a> Ctx<'a> {
@@ -399,7 +430,18 @@ impl<'a> Ctx<'a> {
             .to_string()
     }
 
-    /// Every block of one kind with its file.
+    /// Every block of one kind, with its file: `ctx.blocks_of(|b| match b { Block::Test(t) =>
+    /// Some(t), _ => None })`.
+    pub fn blocks_of<T: 'a>(
+        &self,
+        want: impl Fn(&'a ast::Block) -> Option<&'a T>,
+    ) -> Vec<(FileId, &'a T)> {
+        self.blocks()
+            .filter_map(|(file, block)| want(block).map(|b| (file, b)))
+            .collect()
+    }
+
+    /// Every block with its file.
     pub fn blocks(&self) -> impl Iterator<Item = (FileId, &'a ast::Block)> + 'a {
         self.files
             .iter()

@@ -23,6 +23,7 @@ pub enum Kind {
     Derived,
     /// A named commissioner: a payer.
     Payer,
+    Advance,
 }
 
 impl Kind {
@@ -30,6 +31,7 @@ impl Kind {
         match self {
             Kind::Indicator => "an indicator",
             Kind::Payer => "a named commissioner",
+            Kind::Advance => "an advance",
             Kind::Payment => "a payment",
             Kind::Deduction => "a deduction",
             Kind::Gateway => "a gateway",
@@ -90,6 +92,7 @@ impl<'a> Symbols<'a> {
                     }
                     Block::Deduction(b) => (Kind::Deduction, &b.name, Item::Deduction(b)),
                     Block::Gateway(b) => (Kind::Gateway, &b.name, Item::Gateway(b)),
+                    Block::Advance(b) => (Kind::Advance, &b.name, Item::Other),
                     Block::Cohort(b) => (Kind::Cohort, &b.name, Item::Other),
                     Block::Factor(b) => (Kind::Factor, &b.name, Item::Other),
                     Block::Flag(b) => (Kind::Flag, &b.name, Item::Other),

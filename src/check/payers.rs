@@ -191,6 +191,21 @@ pub(super) fn deduction_needs_payer(ctx: &mut Ctx, file: FileId, deduction: &ast
     }
 }
 
+/// An advance's instalments are paid by the contract's payers: with several payers, the
+/// contract must say who they are.
+pub(super) fn advance_needs_payer(ctx: &mut Ctx, file: FileId, advance: &ast::AdvanceBlock) {
+    let payers = ctx.payers.clone();
+    if !payers.settled && payers.payers.len() > 1 {
+        ctx.report(needs_payer(
+            file,
+            advance.name.span,
+            format!("advance `{}`", advance.name.node),
+            &payers,
+            true,
+        ));
+    }
+}
+
 fn needs_payer(
     file: FileId,
     span: Span,

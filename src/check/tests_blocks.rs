@@ -11,13 +11,10 @@ use crate::source::FileId;
 use crate::syntax::ast::{self, Block, GivenValue, Spanned, TestSetting as T};
 
 pub(super) fn check(ctx: &mut Ctx) {
-    let tests: Vec<(FileId, &ast::Test)> = ctx
-        .blocks()
-        .filter_map(|(file, block)| match block {
-            Block::Test(t) => Some((file, t)),
-            _ => None,
-        })
-        .collect();
+    let tests = ctx.blocks_of(|b| match b {
+        Block::Test(t) => Some(t),
+        _ => None,
+    });
     for (file, test) in tests {
         for setting in &test.settings {
             match &setting.node {
@@ -62,7 +59,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                         ctx.symbols
                             .resolve(
                                 name,
-                                &[Kind::Payment, Kind::Deduction, Kind::Payer],
+                                &[Kind::Payment, Kind::Deduction, Kind::Advance, Kind::Payer],
                                 file,
                                 &mut ctx.diagnostics,
                             )

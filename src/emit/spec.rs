@@ -61,6 +61,8 @@ pub struct Spec {
     pub payments: Vec<PaymentSpec>,
     pub gateways: Vec<GatewaySpec>,
     pub deductions: Vec<DeductionSpec>,
+    /// Advances across several payments, reconciled at each year's end (`advance` blocks).
+    pub advances: Vec<AdvanceBlockSpec>,
     /// For each contract year, the money at risk and the largest possible payment of all payments together.
     pub years: Vec<YearSpec>,
     /// The contract's worked examples (`test` blocks), each line as written.
@@ -307,6 +309,23 @@ pub struct ProtectedSpec {
 pub struct AdvanceSpec {
     pub share: Dec,
     pub frequency: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AdvanceBlockSpec {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// A share, in percent, of `share_of` each contract year; null when it pays amounts.
+    pub share: Option<Dec>,
+    /// The input or derived value (money) the share is of.
+    pub share_of: Option<String>,
+    /// The amount of each contract year, when it pays amounts.
+    pub amount_per_year: Vec<YearMoney>,
+    /// How often the instalments are paid.
+    pub paid: String,
+    /// The payments paid through it.
+    pub covers: Vec<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -844,6 +863,37 @@ pub fn build(contract: &Contract) -> Spec {
             .deductions
             .iter()
             .map(|d| deduction(contract, d))
+            .collect(),
+        advances: contract
+            .advances
+            .iter()
+            .map(|a| {
+                let (share, share_of, amounts) = match &a.base {
+                    model::AdvanceBase::ShareOf { share, value } => {
+                        (Some(dec(*share)), Some(value.clone()), Vec::new())
+                    }
+                    model::AdvanceBase::Amounts(amounts) => (
+                        None,
+                        None,
+                        self::year_money(
+                            &calendar,
+                            &(1..=calendar.contract_years())
+                                .map(|year| amounts.at(year))
+                                .collect::<Vec<_>>(),
+                        ),
+                    ),
+                };
+                AdvanceBlockSpec {
+                    name: a.name.clone(),
+                    title: a.title.clone(),
+                    description: about.descriptions.get(&a.name).cloned(),
+                    share,
+                    share_of,
+                    amount_per_year: amounts,
+                    paid: frequency_words(a.frequency),
+                    covers: a.covers.clone(),
+                }
+            })
             .collect(),
         years: year_list
             .iter()

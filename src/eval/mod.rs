@@ -2,6 +2,7 @@
 //! with the ordered steps that produced its amount. The order is documented in
 //! docs/evaluation.md: measured value, mechanism, factors, gateways, caps, rounding, due date.
 
+mod advances;
 mod deductions;
 pub(crate) use deductions::FLOOR;
 mod payers;
@@ -157,6 +158,9 @@ pub enum Exercised {
     /// A deduction's floor that limited the breaches counted (`no further sanction`), or the
     /// worse breaches of an indicator charged instead, by name.
     Sanction(String),
+    /// An advance's year-end reconciliation: paying what was earned beyond the instalments, or
+    /// recovering an overpayment.
+    Reconciliation { recovered: bool },
 }
 
 /// The payment schedule that `obc eval --format json` writes.
@@ -288,6 +292,7 @@ pub fn evaluate(
         used_rows: Vec::new(),
         taken: Vec::new(),
         values: Default::default(),
+        advance_earned: Default::default(),
     };
     // Deductions that come before caps must be known before the payments they reduce.
     let early = contract.deductions_before_caps;
@@ -301,6 +306,9 @@ pub fn evaluate(
             Mechanism::RateCard(card) => rate_card::evaluate(&mut run, payment, card),
             _ => payments::evaluate(&mut run, payment),
         }
+    }
+    for advance in &contract.advances {
+        advances::evaluate(&mut run, advance);
     }
     if !early {
         for deduction in &contract.deductions {
@@ -434,6 +442,8 @@ pub(crate) struct Run<'a> {
     /// Derived values worked out so far, by name and period.
     pub values:
         std::collections::HashMap<(String, Date, Date), Result<values::Worked, values::Problem>>,
+    /// What the payments each `advance` block covers earned, by advance and contract year.
+    pub advance_earned: std::collections::BTreeMap<(String, u32), advances::Earned>,
 }
 
 impl<'a> Run<'a> {
@@ -722,6 +732,9 @@ pub(crate) fn exercised_step(what: &Exercised) -> String {
         Exercised::Year(year) => format!("{EXERCISED}year {year}"),
         Exercised::Value(name) => format!("{EXERCISED}value {name}"),
         Exercised::Sanction(what) => format!("{EXERCISED}sanction {what}"),
+        Exercised::Reconciliation { recovered } => {
+            format!("{EXERCISED}reconciliation {recovered}")
+        }
     }
 }
 
@@ -744,6 +757,9 @@ pub(crate) fn take_exercised(line: &mut Line) {
                     "year" => Exercised::Year(what.parse().unwrap_or_default()),
                     "value" => Exercised::Value(what),
                     "sanction" => Exercised::Sanction(what),
+                    "reconciliation" => Exercised::Reconciliation {
+                        recovered: what == "true",
+                    },
                     _ => Exercised::Fee(what),
                 });
             }

@@ -51,7 +51,33 @@ pub enum Block {
     Payment(Payment),
     Deduction(Deduction),
     Gateway(Gateway),
+    Advance(AdvanceBlock),
     Test(Test),
+}
+
+/// `advance <name> "<title>" { ... }`: advances across payments, reconciled each year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdvanceBlock {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<AdvanceSetting>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdvanceSetting {
+    /// `pays 80% of last_years_achievement`: a share of a value given with the data.
+    PaysShareOf {
+        share: Spanned<Decimal>,
+        value: Name,
+    },
+    /// `pays £106,280.21`, or amounts by contract year: each year's advance.
+    Pays(Phased<Money>),
+    /// `paid monthly`: how often the instalments are paid.
+    Paid(Frequency),
+    /// `covers all payments` (`None`) or `covers a, b`.
+    Covers(Option<Vec<Name>>),
+    Description(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -71,6 +71,13 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         }
         band => "a band such as `80% to 85% pays 50%`",
         protected_what => "`points` or `share`",
+        advance_block => "an `advance` block",
+        advance_setting => "an advance setting: `pays`, `paid`, `covers` or `description`",
+        advance_pays => "what the advance pays each year, such as `pays 80% of last_years_achievement` or `pays £100,000`",
+        advance_share => "a share of a value, such as `80% of last_years_achievement`",
+        advance_paid => "how often it is paid: `paid monthly` or `paid quarterly`",
+        advance_covers => "the payments it covers: `covers all payments` or `covers ast003_points, hyp008_points`",
+        covers_all => "`all payments`",
         payer_share => "a payer and its share, such as `lcf 20%` or `council 2/3`",
         expect_for => "`for` and a payment's name",
         band_range => "a band: `below X`, `up to X`, `X to Y`, `X and above`, `above X`, `target met` or `target not met`",
@@ -125,6 +132,7 @@ pub fn setting_rule(parent: Rule) -> Option<(Rule, &'static str)> {
         rate_card => (rate_card_setting, "rate card"),
         deduction => (deduction_setting, "deduction"),
         gateway => (gateway_setting, "gateway"),
+        advance_block => (advance_setting, "advance"),
         test => (test_setting, "test"),
         _ => return None,
     })

@@ -438,6 +438,17 @@ impl Lowerer {
                     span: at,
                 })
             }
+            Rule::advance_block => {
+                let name = self.name(find(&pair, Rule::name)?);
+                let title = self.opt_title(&pair);
+                let settings = self.settings(&pair, Rule::advance_setting, Self::advance_setting);
+                Block::Advance(AdvanceBlock {
+                    name,
+                    title,
+                    settings,
+                    span: at,
+                })
+            }
             Rule::test => {
                 let title = self.opt_title(&pair)?;
                 let settings = self.settings(&pair, Rule::test_setting, Self::test_setting);
@@ -1145,6 +1156,25 @@ impl Lowerer {
             }
             Rule::assessed => S::Assessed(self.frequency(find(&pair, Rule::frequency)?)?),
             Rule::cap => S::Cap(self.limit(pair)?),
+            _ => S::Description(self.text_setting(pair)?),
+        })
+    }
+
+    fn advance_setting(&mut self, pair: P) -> Option<AdvanceSetting> {
+        use AdvanceSetting as S;
+        Some(match pair.as_rule() {
+            Rule::advance_pays => match find(&pair, Rule::advance_share) {
+                Some(share) => S::PaysShareOf {
+                    share: self.number(find(&share, Rule::percent)?)?,
+                    value: self.name(find(&share, Rule::name)?),
+                },
+                None => S::Pays(self.money_steps(find(&pair, Rule::money_steps)?)?),
+            },
+            Rule::advance_paid => S::Paid(self.frequency(find(&pair, Rule::frequency)?)?),
+            Rule::advance_covers => match find(&pair, Rule::name_list) {
+                Some(names) => S::Covers(Some(self.names(names))),
+                None => S::Covers(None),
+            },
             _ => S::Description(self.text_setting(pair)?),
         })
     }

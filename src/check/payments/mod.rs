@@ -87,13 +87,10 @@ pub(super) struct MostPerPeriod {
 }
 
 pub(super) fn check(ctx: &mut Ctx) {
-    let payments: Vec<(FileId, &ast::Payment)> = ctx
-        .blocks()
-        .filter_map(|(file, block)| match block {
-            Block::Payment(p) => Some((file, p)),
-            _ => None,
-        })
-        .collect();
+    let payments = ctx.blocks_of(|b| match b {
+        Block::Payment(p) => Some(p),
+        _ => None,
+    });
     let weighted = weigh(ctx, &payments);
     for (file, payment) in &payments {
         check_one(ctx, *file, payment, &weighted);

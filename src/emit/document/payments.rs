@@ -32,6 +32,58 @@ pub(super) fn payments(ctx: &Ctx, blocks: &mut Vec<Block>) {
     for (n, p) in spec.payments.iter().enumerate() {
         payment(ctx, blocks, n + 1, p);
     }
+    for (n, a) in spec.advances.iter().enumerate() {
+        advance(ctx, blocks, spec.payments.len() + n + 1, a);
+    }
+    blocks.push(Block::Close);
+}
+
+/// An `advance` block: what it pays each year, how, and the payments it reconciles.
+fn advance(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, a: &crate::emit::spec::AdvanceBlockSpec) {
+    let title = a.title.clone().unwrap_or_else(|| a.name.clone());
+    open_class(
+        blocks,
+        format!("advance-{}", id_part(&a.name)),
+        3,
+        format!("4.{n} {title}"),
+        "payment",
+    );
+    let mut facts = Table::facts(format!("Key facts of advance {}", a.name));
+    facts.fact("Name in the contract", plain("").code(a.name.clone()));
+    let pays = match (&a.share, &a.share_of) {
+        (Some(share), Some(value)) => plain(format!("{} of ", pct(share)))
+            .code(value.clone())
+            .text(" for each contract year, rounded by the contract's rule"),
+        _ => plain(ctx.per_year(&ctx.year_money(&a.amount_per_year), "none")),
+    };
+    facts.fact("Pays each contract year", pays);
+    facts.fact(
+        "Paid",
+        plain(format!(
+            "In {} instalments in whole pennies that add up to the year's advance, each due on the first day of its period",
+            a.paid
+        )),
+    );
+    let mut covers = plain("");
+    for (i, payment) in a.covers.iter().enumerate() {
+        if i > 0 {
+            covers = covers.text(if i + 1 == a.covers.len() {
+                " and "
+            } else {
+                ", "
+            });
+        }
+        covers = covers.append(ctx.payment_ref(payment));
+    }
+    facts.fact("Covers", covers);
+    facts.fact(
+        "Reconciled",
+        plain("At the end of each contract year: what the payments it covers earned, less the instalments paid, is paid with the last of them, or recovered when the instalments were more"),
+    );
+    blocks.push(Block::Table(facts));
+    if let Some(description) = &a.description {
+        blocks.push(Block::Para(plain(description.clone())));
+    }
     blocks.push(Block::Close);
 }
 
@@ -172,6 +224,19 @@ fn payment(ctx: &Ctx, blocks: &mut Vec<Block>, n: usize, p: &PaymentSpec) {
                 pct(&a.share),
                 a.frequency
             )),
+        );
+    }
+    if let Some(a) = ctx
+        .spec
+        .advances
+        .iter()
+        .find(|a| a.covers.contains(&p.name))
+    {
+        facts.fact(
+            "Advance",
+            plain("Paid through the advance ")
+                .code(a.name.clone())
+                .text(": what it earns, after its caps, is reconciled at the end of each contract year against the instalments paid"),
         );
     }
     let lag = p

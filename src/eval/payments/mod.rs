@@ -261,6 +261,22 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 amount,
                 &mut steps,
             );
+            // Covered by an `advance` block: earned into it, paid through its instalments and
+            // its year-end reconciliation.
+            if let Some(advance) = run.contract.advance_covering(&payment.name) {
+                let earned = run
+                    .advance_earned
+                    .entry((advance.name.clone(), year))
+                    .or_default();
+                *earned.by_payment.entry(payment.name.clone()).or_default() += amount;
+                earned.latest_due = earned.latest_due.max(Some(due));
+                steps.push(format!(
+                    "earned {}; paid through advance `{}` and its year-end reconciliation",
+                    run.money(amount),
+                    advance.name
+                ));
+                amount = Decimal::ZERO;
+            }
         }
         line.amount = amount;
         line.explanation.extend(steps);
