@@ -151,6 +151,17 @@ pub(super) fn check<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Ded
         );
         complete = false;
     }
+    let stated = assessed.or(tolerance.map(|((_, per), span)| (per, span)));
+    if let (Some((stated, span)), Some(on)) = (stated, indicator) {
+        super::payments::timing::assessed_more_often(
+            ctx,
+            file,
+            span,
+            "deduction",
+            stated,
+            &on.node,
+        );
+    }
     let frequency = assessed
         .map(|(f, _)| f)
         .or(tolerance.map(|((_, per), _)| per))
@@ -158,6 +169,7 @@ pub(super) fn check<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Ded
         .unwrap_or(Frequency::Monthly);
     // Worse breaches charged instead.
     let mut instead = Vec::new();
+    let first_in_money = !matches!(amount, Some(model::DeductAmount::ShareOfMonthlyValue(_)));
     for setting in settings {
         let D::Instead {
             amount,
@@ -173,16 +185,16 @@ pub(super) fn check<'a>(ctx: &mut Ctx<'a>, file: FileId, deduction: &'a ast::Ded
         ctx.used.insert(worse.node.as_str());
         let money = ctx.money(*amount, file);
         let worse_unit = ctx.indicators.get(worse.node.as_str()).and_then(|i| i.unit);
-        let problem = if per.is_none() {
-            Some("charges for worse breaches need a first charge per breach: `deduct £200 per breach`")
+        let problem = if per.is_none() || !first_in_money {
+            Some("charges for worse breaches need a first charge of money per breach: `deduct £200 per breach`")
         } else if Some(*worse_per) != per {
             Some("charge worse breaches per the same thing as the first charge")
+        } else if tolerance.is_some_and(|((b, _), _)| !b.node.is_zero()) || standard.is_some() {
+            Some("charges for worse breaches are not combined with a tolerance above 0 or a standard: every breach is charged")
         } else if worse_unit.is_some_and(|u| u != Unit::Count)
             || unit.is_some_and(|u| u != Unit::Count)
         {
             Some("breaches charged in tiers are counted by indicators with `unit count`")
-        } else if tolerance.is_some_and(|((b, _), _)| !b.node.is_zero()) || standard.is_some() {
-            Some("charges for worse breaches are not combined with a tolerance above 0 or a standard: every breach is charged")
         } else {
             None
         };
@@ -338,13 +350,9 @@ fn standard(
         *complete = false;
         return None;
     }
+    // Without `better`, the indicator itself is reported (E0105): which cases missed the
+    // standard cannot be known.
     let Some(polarity) = info.and_then(|i| i.polarity) else {
-        ctx.report(missing(
-            file,
-            standard_span,
-            format!("deduction `{name}` has a standard, but its indicator does not say whether higher or lower is better"),
-            "add `better higher` (a share that met the standard) or `better lower` (a share that missed it) to the indicator",
-        ));
         *complete = false;
         return None;
     };
@@ -371,11 +379,24 @@ fn standard(
                             Code::FloorAboveCeiling,
                             file,
                             span,
-                            format!(
-                                "the sanctions of `{name}` stop at {}, which is not {word} its standard of {}",
-                                units::format_percent(f),
-                                units::format_percent(value)
-                            ),
+                            if past(f) {
+                                // The value is on the right side, the word is not.
+                                format!(
+                                    "`no further sanction {} {}` in deduction `{name}` faces the wrong way: performance worse than its standard of {} is {word} it",
+                                    match polarity {
+                                        Polarity::Higher => "above",
+                                        Polarity::Lower => "below",
+                                    },
+                                    units::format_percent(f),
+                                    units::format_percent(value)
+                                )
+                            } else {
+                                format!(
+                                    "the sanctions of `{name}` stop at {}, which is not {word} its standard of {}",
+                                    units::format_percent(f),
+                                    units::format_percent(value)
+                                )
+                            },
                             "on the wrong side of the standard",
                         )
                         .with_label(standard_span, "the standard")

@@ -164,12 +164,14 @@ pub(crate) fn evaluate(run: &mut Run, deduction: &Deduction) {
                 if cap_bit {
                     basis.push_str(" (capped)");
                 }
-                if let Some((_, share)) =
-                    deduction.shares.iter().find(|(p, _)| *p == Party::Provider)
-                {
-                    if !shares.is_empty() {
-                        basis.push_str(&format!(", provider's {}", format_percent(*share)));
-                    }
+                if !shares.is_empty() {
+                    let share = deduction
+                        .shares
+                        .iter()
+                        .find(|(p, _)| *p == Party::Provider)
+                        .map(|(_, share)| *share)
+                        .unwrap_or_default();
+                    basis.push_str(&format!(", provider's {}", format_percent(share)));
                 }
                 basis
             },
@@ -249,6 +251,34 @@ fn breaches_beyond(
         );
         return None;
     };
+    // The breaches of a standard are counted from the period's own counts: a row for a longer
+    // period holds a quarter's (or a year's) cases, not this period's.
+    if let Some(wider) = measured
+        .rows
+        .iter()
+        .find(|o| o.period.start < period.start || o.period.end > period.end)
+    {
+        run.diagnostics.push(
+            Diagnostic::new(
+                Code::CalculationFailed,
+                wider.row.file,
+                wider.row.span,
+                format!(
+                    "deduction `{}` counts the breaches of each {} from its own counts, but the data gives `{}` for {}, a longer period",
+                    deduction.name,
+                    crate::eval::period_noun(deduction.frequency),
+                    indicator.name,
+                    wider.period.label
+                ),
+                "a longer period's counts",
+            )
+            .with_help(format!(
+                "give a row for each {} with its numerator and denominator, or assess the deduction as often as the data comes (`assessed ...`)",
+                crate::eval::period_noun(deduction.frequency)
+            )),
+        );
+        return None;
+    }
     let hundred = Decimal::ONE_HUNDRED;
     // Higher is better: the cases that met it are the numerator; otherwise those that missed it.
     let higher = indicator.polarity != Some(Polarity::Lower);
@@ -340,14 +370,26 @@ fn tiers(
         return None;
     };
     let unit = deduction.per.unwrap_or(BreachUnit::Breach);
-    let mut counts = vec![(excess, first, deduction.indicator.clone())];
+    let defined_at = run
+        .contract
+        .indicators
+        .get(&deduction.indicator)
+        .map(|i| i.defined_at)
+        .unwrap_or_default();
+    let mut counts = vec![(
+        excess,
+        first,
+        deduction.indicator.clone(),
+        measured.located(defined_at),
+    )];
     for (worse, each) in &deduction.instead {
         match run.measure(worse, period, None) {
             Ok(Some(m)) => {
                 run.used_rows.extend(m.rows.iter().map(|o| o.row));
                 rows.extend(m.rows.iter().map(|o| run.row_name(o.row)));
                 steps.push(m.how.clone());
-                counts.push((m.value, *each, worse.clone()));
+                let at = m.located(defined_at);
+                counts.push((m.value, *each, worse.clone(), at));
             }
             Ok(None) => {
                 let (due, _) = due_date(run.contract, period.end, None, None);
@@ -368,37 +410,32 @@ fn tiers(
         }
     }
     if let Some(window) = counts.windows(2).find(|w| w[1].0 > w[0].0) {
-        let defined_at = run
-            .contract
-            .indicators
-            .get(&deduction.indicator)
-            .map(|i| i.defined_at)
-            .unwrap_or_default();
-        let (file, span) = measured.located(defined_at);
-        run.diagnostics.push(
-            Diagnostic::new(
-                Code::InconsistentRow,
-                file,
-                span,
-                format!(
-                    "`{}` counts {} for {}, more than the {} `{}` counts, which include them",
-                    window[1].2,
-                    counted(window[1].0, unit),
-                    period.label,
-                    counted(window[0].0, unit),
-                    window[0].2
-                ),
-                "fewer than the worse breaches",
-            )
-            .with_help(format!(
-                "each charge for worse breaches counts some of the breaches of the one before (handovers over 60 minutes are also over 30): check the rows ({})",
-                rows.join(", ")
-            )),
+        let (file, span) = window[1].3;
+        let mut d = Diagnostic::new(
+            Code::InconsistentRow,
+            file,
+            span,
+            format!(
+                "`{}` counts {} for {}, more than the {} `{}` counts, which include them",
+                window[1].2,
+                counted(window[1].0, unit),
+                period.label,
+                counted(window[0].0, unit),
+                window[0].2
+            ),
+            "more than the breaches it is part of",
         );
+        if window[0].3 .0 == file {
+            d = d.with_label(window[0].3 .1, "the breaches it is part of");
+        }
+        run.diagnostics.push(d.with_help(format!(
+            "each charge for worse breaches counts some of the breaches of the one before it (handovers over 60 minutes are also over 30): check the rows ({}), and that the deduction's `instead` lines are in order, the worst last",
+            rows.join(", ")
+        )));
         return None;
     }
     let mut tiers = Vec::new();
-    for (index, (count, each, name)) in counts.iter().enumerate() {
+    for (index, (count, each, name, _)) in counts.iter().enumerate() {
         let worse = counts.get(index + 1);
         let charged = *count - worse.map(|w| w.0).unwrap_or_default();
         if !charged.is_zero() {

@@ -91,6 +91,14 @@ pub(crate) fn find<'d>(
             shown(o.value),
             run.row_name(o.row)
         ),
+        (Some(n), Some(d), None) => format!(
+            "`{name}` for {} was {} of {} = {} ({})",
+            o.period.label,
+            format_number(n.normalize()),
+            format_number(d.normalize()),
+            shown(o.value),
+            run.row_name(o.row)
+        ),
         _ => format!(
             "`{name}` for {} was {} ({})",
             o.period.label,

@@ -950,6 +950,8 @@ pub fn evaluate_files_with_progress(
     let (schedule, eval_diagnostics) = evaluate(&model, &dataset, options);
     diagnostics.extend(eval_diagnostics);
     crate::diagnostic::sort(&mut diagnostics);
+    // A finding about one row that holds for several periods is reported once.
+    diagnostics.dedup();
     let schedule = (!diagnostics.iter().any(Diagnostic::is_error)).then_some(schedule);
     Ok(Evaluation {
         diagnostics,

@@ -6,7 +6,7 @@ mod protected;
 mod rate_card;
 mod scales;
 mod tiers;
-mod timing;
+pub(super) mod timing;
 
 use money::{compare_with_pot, limits, own_pot, weigh, Weighted};
 use rate_card::{rate_card, rate_card_limits};

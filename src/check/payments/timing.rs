@@ -24,38 +24,54 @@ pub(super) fn assessment_frequency(
         S::Assessed(f) => Some(*f),
         _ => None,
     });
-    if let (Some((assessed, span)), Some(reported), Some(m)) = (assessed, reported, measured) {
-        if frequency_months(assessed) < frequency_months(reported) {
-            let mut d = Diagnostic::new(
-                Code::AssessedMoreOftenThanReported,
-                file,
-                span,
-                format!(
-                    "the payment is assessed {} but `{}` is reported {}",
-                    frequency_words(assessed),
-                    m.name,
-                    frequency_words(reported)
-                ),
-                "more often than the data arrives",
-            )
-            .with_help(format!(
-                "assess the payment {} or less often",
-                frequency_words(reported)
-            ));
-            if let Some(info) = ctx.indicators.get(m.name).filter(|i| i.file == file) {
-                d = d.with_label(
-                    info.reported_span.unwrap_or(info.name_span),
-                    "how often the data arrives",
-                );
-            }
-            ctx.report(d);
-        }
+    if let (Some((assessed, span)), Some(m)) = (assessed, measured) {
+        assessed_more_often(ctx, file, span, "payment", assessed, m.name);
     }
     match (assessed, mechanism) {
         (Some((f, _)), _) => Some(f),
         (None, Some(S::RateCard(_))) => Some(Frequency::Monthly),
         (None, _) => reported,
     }
+}
+
+/// Reports a payment or deduction assessed more often than its indicator is reported
+/// (E0602): a month's result cannot be read from a quarter's data.
+pub(crate) fn assessed_more_often(
+    ctx: &mut Ctx,
+    file: FileId,
+    span: crate::source::Span,
+    what: &str,
+    assessed: Frequency,
+    indicator: &str,
+) {
+    let Some(reported) = ctx.indicators.get(indicator).and_then(|i| i.reported) else {
+        return;
+    };
+    if frequency_months(assessed) >= frequency_months(reported) {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        Code::AssessedMoreOftenThanReported,
+        file,
+        span,
+        format!(
+            "the {what} is assessed {} but `{indicator}` is reported {}",
+            frequency_words(assessed),
+            frequency_words(reported)
+        ),
+        "more often than the data arrives",
+    )
+    .with_help(format!(
+        "assess the {what} {} or less often",
+        frequency_words(reported)
+    ));
+    if let Some(info) = ctx.indicators.get(indicator).filter(|i| i.file == file) {
+        d = d.with_label(
+            info.reported_span.unwrap_or(info.name_span),
+            "how often the data arrives",
+        );
+    }
+    ctx.report(d);
 }
 
 /// Warns when the lags push the payment for the last period past the end of the term.

@@ -129,10 +129,11 @@ pub(super) fn protected_value(
     let name = protection.value.as_str();
     let worked = match values::named(run, name, period) {
         Ok(worked) => worked,
-        Err(problem) => {
-            values::report(run, problem, name, &format!("payment `{}`", payment.name));
+        Err(values::Problem::Missing { what, defined_at }) => {
+            run.missing_data(defined_at, &what, &format!("payment `{}`", payment.name));
             return Err(());
         }
+        Err(values::Problem::Reported) => return Err(()),
     };
     let (value, most) = match protection.what {
         Protected::Points => {
@@ -217,20 +218,33 @@ pub(super) fn work(
     let pot = pot_words(run, payment, period_pot).map(|words| (period_pot.pot, words));
     let pot_amount = period_pot.pot;
     let mut steps: Vec<String> = pot.iter().map(|(_, words)| words.clone()).collect();
-    let protected = match protected {
-        Some(Ok(value)) => Some(value),
-        Some(Err(())) => {
-            steps.push(
-                "the value the payment is protected at cannot be found, so nothing is paid".into(),
-            );
-            return Worked {
-                basis: "no protected value".into(),
-                steps,
-                ..Worked::default()
-            };
-        }
-        None => None,
+    let (protected, unavailable) = match protected {
+        Some(Ok(value)) => (Some(value), false),
+        Some(Err(())) => (None, true),
+        None => (None, false),
     };
+    if unavailable {
+        // Without the protected value nothing is paid; the rule's result is still shown.
+        let mut worked = work(
+            run,
+            payment,
+            indicator,
+            period_pot,
+            measured,
+            pooled,
+            factor_values,
+            None,
+        );
+        worked.steps.push(
+            "the value the payment is protected at cannot be found, so nothing is paid".into(),
+        );
+        return Worked {
+            basis: "no protected value".into(),
+            calculated: measured.is_some().then_some(worked.basis),
+            steps: worked.steps,
+            ..Worked::default()
+        };
+    }
     let at = Assessed {
         run,
         payment,
