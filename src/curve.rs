@@ -208,14 +208,17 @@ impl Model<'_> {
             }
             Mechanism::Improvement(improvement) => {
                 let change = self.improvement_at(improvement, value);
-                let trigger = improvement.trigger.unwrap_or(Decimal::ZERO);
-                let triggered = change.is_some_and(|c| c >= trigger && c > Decimal::ZERO);
+                let triggered = change.is_some_and(|c| {
+                    c > Decimal::ZERO && improvement.trigger.is_none_or(|t| t.met_by(c))
+                });
                 let nothing = |band: &str| Paid {
                     share: matches!(improvement.pays, ImprovementPays::Share(_))
                         .then_some(Decimal::ZERO),
                     amount: match improvement.pays {
                         ImprovementPays::Share(_) => self.of_pot(Decimal::ZERO),
-                        ImprovementPays::PerPoint(_) => Some(Decimal::ZERO),
+                        ImprovementPays::PerPoint(_) | ImprovementPays::PerEvent(_) => {
+                            Some(Decimal::ZERO)
+                        }
                     },
                     band: Some(band.to_string()),
                 };
@@ -241,6 +244,12 @@ impl Model<'_> {
                             },
                         }
                     }
+                    // Events avoided depend on the cohort's size, which the curve does not know.
+                    (Some(_), ImprovementPays::PerEvent(_)) => Paid {
+                        share: None,
+                        amount: None,
+                        band: Some("triggered: paid per event avoided".to_string()),
+                    },
                     (None, _) => nothing("no baseline"),
                 }
             }
@@ -279,7 +288,10 @@ impl Model<'_> {
                 vec![from.at(self.year), to.at(self.year)]
             }
             Mechanism::Improvement(improvement) => {
-                let trigger = improvement.trigger.unwrap_or(Decimal::ZERO);
+                let trigger = improvement
+                    .trigger
+                    .map(|t| t.value)
+                    .unwrap_or(Decimal::ZERO);
                 if improvement.against_baseline {
                     self.result_for(improvement, trigger).into_iter().collect()
                 } else {
@@ -311,8 +323,9 @@ impl Model<'_> {
                 // Paying per point from the trigger on: a jump unless the trigger is no
                 // improvement at all.
                 ImprovementPays::PerPoint(rate) => {
-                    !rate.is_zero() && improvement.trigger.is_some_and(|x| x > Decimal::ZERO)
+                    !rate.is_zero() && improvement.trigger.is_some_and(|t| t.value > Decimal::ZERO)
                 }
+                ImprovementPays::PerEvent(_) => false,
             },
             _ => false,
         }

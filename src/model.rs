@@ -779,15 +779,54 @@ pub enum BandPayout {
 pub struct Improvement {
     pub change: ChangeKind,
     pub against_baseline: bool,
-    pub trigger: Option<Decimal>,
-    pub pooled_trigger: Option<Decimal>,
+    pub trigger: Option<Trigger>,
+    pub pooled_trigger: Option<PooledTrigger>,
     pub pays: ImprovementPays,
+}
+
+/// A trigger: the improvement that must be reached, and whether reaching it exactly is enough.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Trigger {
+    /// In points of the indicator's unit, or percent for a relative improvement.
+    pub value: Decimal,
+    /// `above`: more than the value is needed; otherwise at least the value.
+    pub above: bool,
+}
+
+impl Trigger {
+    /// Whether an improvement meets the trigger.
+    pub fn met_by(&self, change: Decimal) -> bool {
+        if self.above {
+            change > self.value
+        } else {
+            change >= self.value
+        }
+    }
+
+    /// `at least 10%` or `above 10%`.
+    pub fn words(&self, unit: &str) -> String {
+        format!(
+            "{} {}{unit}",
+            if self.above { "above" } else { "at least" },
+            self.value.normalize()
+        )
+    }
+}
+
+/// The fallback over the periods when a period misses its own trigger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PooledTrigger {
+    pub trigger: Trigger,
+    pub pooling: crate::syntax::ast::Pooling,
+    pub when: crate::syntax::ast::PooledWhen,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub enum ImprovementPays {
     Share(Decimal),
     PerPoint(Decimal),
+    /// A price for each event avoided.
+    PerEvent(Decimal),
 }
 
 #[derive(Clone, Debug, Default)]

@@ -554,6 +554,17 @@ pub fn uncovered(contract: &Contract, results: &[TestResult]) -> (usize, Vec<Str
                 );
             }
         }
+        if let Mechanism::Improvement(improvement) = &payment.mechanism {
+            if improvement.pooled_trigger.is_some() {
+                need(
+                    seen(&payment.name, &Exercised::Pooled),
+                    format!(
+                        "payment `{}`: a period missing its trigger, paid by the pooled trigger",
+                        payment.name
+                    ),
+                );
+            }
+        }
         if let Some(protection) = &payment.protection {
             need(
                 seen(&payment.name, &Exercised::Value(protection.value.clone())),

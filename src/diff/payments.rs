@@ -227,34 +227,54 @@ impl Differ {
                     change: oc_,
                     against: oa,
                     trigger: ot,
+                    trigger_above: ota,
                     pooled_trigger: opt,
+                    pooled_trigger_above: opta,
+                    pooled_on: opo,
+                    pooled_when: opw,
                     pays_share: ops,
                     pays_per_point: opp,
+                    pays_per_event: ope,
                 },
                 MechanismSpec::Improvement {
                     change: nc_,
                     against: na,
                     trigger: nt,
+                    trigger_above: nta,
                     pooled_trigger: npt,
+                    pooled_trigger_above: npta,
+                    pooled_on: npo,
+                    pooled_when: npw,
                     pays_share: nps,
                     pays_per_point: npp,
+                    pays_per_event: npe,
                 },
             ) => {
                 c("improvement measured", Some(oc_.clone()), Some(nc_.clone()));
                 c("improvement against", Some(oa.clone()), Some(na.clone()));
-                let trig = |t: &Option<String>, rel: bool, f: &dyn Fn(&str) -> String| {
-                    t.as_deref().map(|t| if rel { pct(t) } else { f(t) })
-                };
+                let trig =
+                    |t: &Option<String>, above: bool, rel: bool, f: &dyn Fn(&str) -> String| {
+                        t.as_deref().map(|t| {
+                            let value = if rel { pct(t) } else { f(t) };
+                            if above {
+                                format!("above {value}")
+                            } else {
+                                format!("at least {value}")
+                            }
+                        })
+                    };
                 c(
                     "trigger",
-                    trig(ot, oc_ == "relative", &ov),
-                    trig(nt, nc_ == "relative", &nv),
+                    trig(ot, *ota, oc_ == "relative", &ov),
+                    trig(nt, *nta, nc_ == "relative", &nv),
                 );
                 c(
                     "pooled trigger",
-                    trig(opt, oc_ == "relative", &ov),
-                    trig(npt, nc_ == "relative", &nv),
+                    trig(opt, *opta, oc_ == "relative", &ov),
+                    trig(npt, *npta, nc_ == "relative", &nv),
                 );
+                c("pooled trigger on", opo.clone(), npo.clone());
+                c("pooled trigger assessed", opw.clone(), npw.clone());
                 c(
                     "pays share",
                     ops.as_deref().map(pct),
@@ -264,6 +284,11 @@ impl Differ {
                     "pays per point",
                     opp.as_deref().map(om),
                     npp.as_deref().map(nm),
+                );
+                c(
+                    "pays per event avoided",
+                    ope.as_deref().map(om),
+                    npe.as_deref().map(nm),
                 );
             }
             (

@@ -381,10 +381,19 @@ pub enum MechanismSpec {
         /// `baseline` or `comparison group`.
         against: String,
         trigger: Option<Dec>,
+        /// Whether the improvement must be more than the trigger (`above`), not just reach it.
+        trigger_above: bool,
         pooled_trigger: Option<Dec>,
-        /// A share of the pot when triggered (percent), or an amount per point of improvement.
+        pooled_trigger_above: bool,
+        /// What the pooled trigger pools: `pooled counts` or `the mean of the periods`.
+        pooled_on: Option<String>,
+        /// When it is assessed: `at the final assessment` or `over the periods so far`.
+        pooled_when: Option<String>,
+        /// A share of the pot when triggered (percent), an amount per point of improvement, or
+        /// an amount per event avoided.
         pays_share: Option<Dec>,
         pays_per_point: Option<Dec>,
+        pays_per_event: Option<Dec>,
     },
     RateCard {
         cohort: Option<String>,
@@ -489,6 +498,23 @@ pub struct DeductionSpec {
     /// Whose payments it comes off, with their shares in percent: those of the payment it is
     /// taken from, or the contract's; empty without named commissioners.
     pub paid_by: Vec<PayerShareSpec>,
+}
+
+/// A pooled trigger in words: "A period that misses the trigger is still paid when the
+/// improvement over every period, on pooled counts, is at least 7.5%: at the final assessment,
+/// and it is paid then".
+pub fn pooled_trigger_words(value: &str, above: bool, on: &str, when: &str) -> String {
+    let reach = if above { "is above" } else { "is at least" };
+    let over = if on == "the mean of the periods" {
+        "the mean of the periods' improvements"
+    } else {
+        "the improvement of their pooled counts"
+    };
+    if when == "over the periods so far" {
+        format!("A period that misses the trigger is still paid when, over the periods so far, {over} {reach} {value}")
+    } else {
+        format!("A period that misses the trigger is still paid when, over every period at the final assessment, {over} {reach} {value}; it is then paid with the final assessment")
+    }
 }
 
 impl DeductionSpec {
@@ -1071,15 +1097,23 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
                 "comparison group"
             }
             .into(),
-            trigger: i.trigger.map(dec),
-            pooled_trigger: i.pooled_trigger.map(dec),
+            trigger: i.trigger.map(|t| dec(t.value)),
+            trigger_above: i.trigger.is_some_and(|t| t.above),
+            pooled_trigger: i.pooled_trigger.map(|p| dec(p.trigger.value)),
+            pooled_trigger_above: i.pooled_trigger.is_some_and(|p| p.trigger.above),
+            pooled_on: i.pooled_trigger.map(|p| p.pooling.words().to_string()),
+            pooled_when: i.pooled_trigger.map(|p| p.when.words().to_string()),
             pays_share: match i.pays {
                 ImprovementPays::Share(s) => Some(dec(s)),
-                ImprovementPays::PerPoint(_) => None,
+                _ => None,
             },
             pays_per_point: match i.pays {
                 ImprovementPays::PerPoint(a) => Some(money(a)),
-                ImprovementPays::Share(_) => None,
+                _ => None,
+            },
+            pays_per_event: match i.pays {
+                ImprovementPays::PerEvent(a) => Some(money(a)),
+                _ => None,
             },
         },
         Mechanism::RateCard(card) => {

@@ -158,6 +158,9 @@ pub enum Exercised {
     /// A deduction's floor that limited the breaches counted (`no further sanction`), or the
     /// worse breaches of an indicator charged instead, by name.
     Sanction(String),
+    /// A period of a payment for improvement that missed its own trigger and was paid by the
+    /// pooled trigger.
+    Pooled,
     /// An advance's year-end reconciliation: paying what was earned beyond the instalments, or
     /// recovering an overpayment.
     Reconciliation { recovered: bool },
@@ -732,6 +735,7 @@ pub(crate) fn exercised_step(what: &Exercised) -> String {
         Exercised::Year(year) => format!("{EXERCISED}year {year}"),
         Exercised::Value(name) => format!("{EXERCISED}value {name}"),
         Exercised::Sanction(what) => format!("{EXERCISED}sanction {what}"),
+        Exercised::Pooled => format!("{EXERCISED}pooled -"),
         Exercised::Reconciliation { recovered } => {
             format!("{EXERCISED}reconciliation {recovered}")
         }
@@ -757,6 +761,7 @@ pub(crate) fn take_exercised(line: &mut Line) {
                     "year" => Exercised::Year(what.parse().unwrap_or_default()),
                     "value" => Exercised::Value(what),
                     "sanction" => Exercised::Sanction(what),
+                    "pooled" => Exercised::Pooled,
                     "reconciliation" => Exercised::Reconciliation {
                         recovered: what == "true",
                     },

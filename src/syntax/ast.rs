@@ -584,8 +584,11 @@ pub enum PaymentSetting {
         change: ChangeKind,
         against: Comparator,
     },
-    Trigger(Spanned<Measure>),
-    PooledTrigger(Spanned<Measure>),
+    /// `trigger [at least | above] <value>`.
+    Trigger(TriggerSetting),
+    /// `pooled trigger [at least | above] <value> [on pooled counts | on the mean of the
+    /// periods] [at the final assessment | over the periods so far]`.
+    PooledTrigger(TriggerSetting),
     Pays(ImprovementPays),
     RateCard(Vec<Spanned<RateCardItem>>),
     Cap(Limit),
@@ -738,6 +741,59 @@ pub enum Comparator {
 pub enum ImprovementPays {
     Share(Spanned<Decimal>),
     PerPoint(Spanned<Money>),
+    /// `pays £2,000 per event avoided`.
+    PerEvent(Spanned<Money>),
+}
+
+/// A trigger (or pooled trigger) as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TriggerSetting {
+    pub value: Spanned<Measure>,
+    /// `above`: the improvement must be more than the value; otherwise at least it.
+    pub above: bool,
+    /// What a pooled trigger pools; `None` when not said (pooled counts).
+    pub pooling: Option<Pooling>,
+    /// When a pooled trigger is assessed; `None` when not said (at the final assessment).
+    pub when: Option<PooledWhen>,
+}
+
+/// What a pooled trigger pools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Pooling {
+    /// The periods' counts added up, so bigger cohorts weigh more (the default).
+    #[default]
+    Counts,
+    /// The plain mean of the periods' improvements.
+    Mean,
+}
+
+impl Pooling {
+    pub fn words(self) -> &'static str {
+        match self {
+            Pooling::Counts => "pooled counts",
+            Pooling::Mean => "the mean of the periods",
+        }
+    }
+}
+
+impl PooledWhen {
+    pub fn words(self) -> &'static str {
+        match self {
+            PooledWhen::FinalAssessment => "at the final assessment",
+            PooledWhen::SoFar => "over the periods so far",
+        }
+    }
+}
+
+/// When a pooled trigger is assessed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PooledWhen {
+    /// Once, over every period, at the last period (the default); periods that missed their own
+    /// trigger are paid then.
+    #[default]
+    FinalAssessment,
+    /// At each period, over the periods so far.
+    SoFar,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -290,6 +290,32 @@ impl Lowerer {
         Some(Spanned::new(weight, at))
     }
 
+    fn trigger(&mut self, pair: &P) -> Option<TriggerSetting> {
+        let above = find(pair, Rule::trigger_side)
+            .and_then(kid)
+            .is_some_and(|side| side.as_rule() == Rule::above);
+        let pooling = find(pair, Rule::pooled_what).and_then(kid).map(|p| {
+            if p.as_rule() == Rule::pooled_mean {
+                Pooling::Mean
+            } else {
+                Pooling::Counts
+            }
+        });
+        let when = find(pair, Rule::pooled_when).and_then(kid).map(|p| {
+            if p.as_rule() == Rule::pooled_so_far {
+                PooledWhen::SoFar
+            } else {
+                PooledWhen::FinalAssessment
+            }
+        });
+        Some(TriggerSetting {
+            value: self.measure(find(pair, Rule::measure)?)?,
+            above,
+            pooling,
+            when,
+        })
+    }
+
     fn payer_shares(&mut self, pair: P) -> Option<Vec<PayerShare>> {
         pair.into_inner()
             .filter(|p| p.as_rule() == Rule::payer_share)
@@ -975,14 +1001,19 @@ impl Lowerer {
                 };
                 S::Improvement { change, against }
             }
-            Rule::trigger => S::Trigger(self.measure(find(&pair, Rule::measure)?)?),
-            Rule::pooled_trigger => S::PooledTrigger(self.measure(find(&pair, Rule::measure)?)?),
-            Rule::pays_improvement => match find(&pair, Rule::improvement_per_point) {
-                Some(per_point) => S::Pays(ImprovementPays::PerPoint(self.money(kid(per_point)?)?)),
-                None => S::Pays(ImprovementPays::Share(
-                    self.number(find(&pair, Rule::percent)?)?,
-                )),
-            },
+            Rule::trigger => S::Trigger(self.trigger(&pair)?),
+            Rule::pooled_trigger => S::PooledTrigger(self.trigger(&pair)?),
+            Rule::pays_improvement => {
+                if let Some(per_point) = find(&pair, Rule::improvement_per_point) {
+                    S::Pays(ImprovementPays::PerPoint(self.money(kid(per_point)?)?))
+                } else if let Some(per_event) = find(&pair, Rule::improvement_per_event) {
+                    S::Pays(ImprovementPays::PerEvent(self.money(kid(per_event)?)?))
+                } else {
+                    S::Pays(ImprovementPays::Share(
+                        self.number(find(&pair, Rule::percent)?)?,
+                    ))
+                }
+            }
             Rule::rate_card => {
                 let items = self.settings(&pair, Rule::rate_card_setting, Self::rate_card_item);
                 S::RateCard(items)

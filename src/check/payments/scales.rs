@@ -183,7 +183,8 @@ pub(super) fn improvement(
     let mut complete = true;
     for setting in settings {
         match &setting.node {
-            S::Trigger(trigger) | S::PooledTrigger(trigger) => {
+            S::Trigger(written) | S::PooledTrigger(written) => {
+                let trigger = written.value;
                 let value = match (change, measured, trigger.node) {
                     (Some(ast::ChangeKind::Relative), _, Measure::Percent(v)) => Some(v),
                     (Some(ast::ChangeKind::Relative), _, _) => {
@@ -199,14 +200,22 @@ pub(super) fn improvement(
                         );
                         None
                     }
-                    (_, Some(m), _) => ctx.value_of(*trigger, m.name, m.unit, "the trigger", file),
+                    (_, Some(m), _) => ctx.value_of(trigger, m.name, m.unit, "the trigger", file),
                     _ => None,
                 };
                 complete &= value.is_some();
+                let value = value.map(|value| model::Trigger {
+                    value,
+                    above: written.above,
+                });
                 if matches!(setting.node, S::Trigger(_)) {
                     trigger_value = value;
                 } else {
-                    pooled_value = value;
+                    pooled_value = value.map(|trigger| model::PooledTrigger {
+                        trigger,
+                        pooling: written.pooling.unwrap_or_default(),
+                        when: written.when.unwrap_or_default(),
+                    });
                 }
             }
             S::Pays(ImprovementPays::Share(share)) => {
@@ -222,6 +231,37 @@ pub(super) fn improvement(
                 pays = ctx
                     .money(*money, file)
                     .map(model::ImprovementPays::PerPoint);
+            }
+            S::Pays(ImprovementPays::PerEvent(money)) => {
+                let events = measured.is_none_or(|m| {
+                    matches!(
+                        m.unit,
+                        ast::Unit::Count
+                            | ast::Unit::Percent
+                            | ast::Unit::RatePer(_)
+                            | ast::Unit::Ratio
+                    )
+                });
+                if !events {
+                    ctx.report(
+                        Diagnostic::new(
+                            Code::UnitMismatch,
+                            file,
+                            setting.span,
+                            format!(
+                                "payment `{payment}` pays per event avoided, but `{}` is measured in {}",
+                                measured.map(|m| m.name).unwrap_or_default(),
+                                measured.map(|m| units::unit_words(m.unit)).unwrap_or_default()
+                            ),
+                            "not a count of events",
+                        )
+                        .with_help("pay per event avoided on an indicator that counts events: a `count`, or a rate (`rate per 100`, `percent`) given with its numerator (events) and denominator (the cohort's size); otherwise pay `per point`"),
+                    );
+                    complete = false;
+                }
+                pays = ctx
+                    .money(*money, file)
+                    .map(model::ImprovementPays::PerEvent);
             }
             _ => {}
         }

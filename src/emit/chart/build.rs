@@ -198,9 +198,14 @@ pub fn curve(spec: &Spec, payment: &PaymentSpec) -> Option<Curve> {
             change,
             against,
             trigger,
+            trigger_above,
             pooled_trigger,
+            pooled_trigger_above,
+            pooled_on,
+            pooled_when,
             pays_share,
             pays_per_point,
+            pays_per_event,
         } => {
             let relative = change == "relative";
             let trigger = trigger.as_deref().and_then(parse).unwrap_or(0.0);
@@ -226,8 +231,21 @@ pub fn curve(spec: &Spec, payment: &PaymentSpec) -> Option<Curve> {
                 note = "Amounts per point are limited to the period's pot (contract year 1)."
                     .to_string();
             }
+            if pays_per_event.is_some() {
+                note = "Paid per event avoided: the amount depends on the cohort's size, so only the trigger is drawn."
+                    .to_string();
+            }
             let pooled_note = |value: &str| {
-                format!("pooled trigger: a period below the trigger is still paid when the average improvement so far reaches {value}")
+                format!(
+                    "pooled trigger: {}",
+                    crate::emit::spec::pooled_trigger_words(
+                        value,
+                        *pooled_trigger_above,
+                        pooled_on.as_deref().unwrap_or_default(),
+                        pooled_when.as_deref().unwrap_or_default(),
+                    )
+                    .to_lowercase()
+                )
             };
             let improvement_word = |value: f64| {
                 if relative {
@@ -242,7 +260,7 @@ pub fn curve(spec: &Spec, payment: &PaymentSpec) -> Option<Curve> {
                     let k = if relative { 100.0 / base } else { 1.0 };
                     let result_for = |improvement: f64| base + sign * improvement / k;
                     let x_t = result_for(trigger);
-                    let inclusive = trigger > 0.0;
+                    let inclusive = trigger > 0.0 && !*trigger_above;
                     let paid = |lo: f64, hi: f64, lo_closed: bool, hi_closed: bool| -> Vec<Piece> {
                         match (share, rate) {
                             (Some(s), _) => vec![Piece::constant(lo, hi, lo_closed, hi_closed, s)],
@@ -312,7 +330,7 @@ pub fn curve(spec: &Spec, payment: &PaymentSpec) -> Option<Curve> {
                 _ => {
                     // Against a comparison group (or a baseline the contract does not give):
                     // the horizontal axis is the improvement itself.
-                    let inclusive = trigger > 0.0;
+                    let inclusive = trigger > 0.0 && !*trigger_above;
                     let mut pieces = vec![Piece::constant(
                         f64::NEG_INFINITY,
                         trigger,

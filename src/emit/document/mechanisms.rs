@@ -411,9 +411,14 @@ pub(super) fn mechanism_table(
             change,
             against,
             trigger,
+            trigger_above,
             pooled_trigger,
+            pooled_trigger_above,
+            pooled_on,
+            pooled_when,
             pays_share,
             pays_per_point,
+            pays_per_event,
         } => {
             let relative = change == "relative";
             let amount = |v: &str| {
@@ -454,7 +459,12 @@ pub(super) fn mechanism_table(
                 "Trigger",
                 plain(match trigger {
                     Some(t) => format!(
-                        "An improvement of at least {} is needed before anything is paid",
+                        "An improvement of {} {} is needed before anything is paid",
+                        if *trigger_above {
+                            "more than"
+                        } else {
+                            "at least"
+                        },
                         amount(t)
                     ),
                     None => "Any improvement above zero".to_string(),
@@ -463,9 +473,11 @@ pub(super) fn mechanism_table(
             if let Some(t) = pooled_trigger {
                 table.fact(
                     "Pooled trigger",
-                    plain(format!(
-                        "A period that misses the trigger is still paid when the average improvement of the periods so far reaches {}",
-                        amount(t)
+                    plain(crate::emit::spec::pooled_trigger_words(
+                        &amount(t),
+                        *pooled_trigger_above,
+                        pooled_on.as_deref().unwrap_or_default(),
+                        pooled_when.as_deref().unwrap_or_default(),
                     )),
                 );
             }
@@ -473,6 +485,15 @@ pub(super) fn mechanism_table(
                 "Pays",
                 plain(match (pays_share, pays_per_point) {
                     (Some(s), _) => format!("{} of the period's pot when triggered", pct(s)),
+                    (None, None) if pays_per_event.is_some() => format!(
+                        "{} for each event avoided: the reference rate less the cohort's rate, times the cohort's size{}",
+                        ctx.money(pays_per_event.as_deref().unwrap_or_default()),
+                        if p.pot_per_year.is_some() {
+                            ", up to the period's pot"
+                        } else {
+                            ""
+                        }
+                    ),
                     (None, Some(r)) => format!(
                         "{} for each {} of the period's own improvement{}",
                         ctx.money(r),

@@ -59,7 +59,7 @@ pub(super) fn summary(ctx: &Ctx, blocks: &mut Vec<Block>) {
         let names: Vec<String> = c
             .payers
             .iter()
-            .map(|p| format!("{} ({})", p.title, p.name))
+            .map(|p| format!("{}: {}", p.name, p.title))
             .collect();
         let split = if c.paid_by.is_empty() {
             "each payment says who pays it".to_string()
@@ -71,7 +71,7 @@ pub(super) fn summary(ctx: &Ctx, blocks: &mut Vec<Block>) {
         };
         facts.fact(
             "Payers",
-            plain(format!("{}; {split}", super::values::join_words(&names))),
+            plain(format!("{}. Who pays: {split}", names.join("; "))),
         );
     }
     facts.fact(

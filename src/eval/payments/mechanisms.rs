@@ -201,6 +201,14 @@ fn highest_share(payment: &Payment) -> Decimal {
     }
 }
 
+/// What a payment for improvement is judged by in a period: its own improvement and the pooled
+/// one.
+#[derive(Clone, Copy)]
+pub(super) struct ForImprovement<'a> {
+    pub assessed: Option<&'a super::improvement::Assessed>,
+    pub pooled: Result<Option<&'a super::improvement::Pooled>, ()>,
+}
+
 /// What the payment's mechanism pays for one period, before gateways, caps and rounding. A
 /// protected payment is paid on its protected points or share; what its rule gives for the
 /// period's result, where there is one, is shown as calculated.
@@ -211,7 +219,7 @@ pub(super) fn work(
     indicator: &Indicator,
     period_pot: &crate::model::PeriodPot,
     measured: Option<&Measured>,
-    pooled: Option<Decimal>,
+    for_improvement: ForImprovement,
     factor_values: &[FactorValue],
     protected: Option<&Result<ProtectedValue, ()>>,
 ) -> Worked {
@@ -231,7 +239,7 @@ pub(super) fn work(
             indicator,
             period_pot,
             measured,
-            pooled,
+            for_improvement,
             factor_values,
             None,
         );
@@ -330,19 +338,15 @@ pub(super) fn work(
             }
             worked
         }
-        Mechanism::Improvement(improvement) => match measured {
-            Some(measured) => super::improvement::work(
-                run,
-                indicator,
-                improvement,
-                measured,
-                pooled,
-                pot.is_some().then_some(pot_amount),
-                steps,
-            ),
-            // Improvement cannot be protected: it always has its result.
-            None => Worked::default(),
-        },
+        Mechanism::Improvement(improvement) => super::improvement::work(
+            run,
+            indicator,
+            improvement,
+            for_improvement.assessed,
+            for_improvement.pooled,
+            pot.is_some().then_some(pot_amount),
+            steps,
+        ),
         Mechanism::RateCard(_) => Worked {
             steps,
             ..Worked::default()
@@ -441,6 +445,7 @@ fn tiers(
             steps,
             missing: None,
             calculated: None,
+            ..Worked::default()
         };
     };
     let (amount, basis) = match band.payout {
@@ -498,6 +503,7 @@ fn tiers(
         steps,
         missing: None,
         calculated: None,
+        ..Worked::default()
     }
 }
 
@@ -541,6 +547,7 @@ fn linear(
         steps,
         missing: None,
         calculated: None,
+        ..Worked::default()
     }
 }
 
@@ -631,6 +638,7 @@ fn priced(
                 // An input or derived value reports its own missing data.
                 missing: supplied.then_some(what),
                 calculated: None,
+                ..Worked::default()
             };
         };
         // A derived value with its own rounding is used as it is.
@@ -674,6 +682,7 @@ fn priced(
         steps,
         missing: None,
         calculated: None,
+        ..Worked::default()
     }
 }
 

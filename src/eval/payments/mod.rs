@@ -28,6 +28,11 @@ struct Worked {
     /// For a protected payment, what its rule gives for the period's result (`5.2 points`,
     /// `25%`), when there is a result.
     calculated: Option<String>,
+    /// Rescued by a pooled trigger assessed at the final assessment: paid when the last
+    /// period is.
+    due_with_final: bool,
+    /// Waiting for data not in yet by the as-of date (the final assessment's).
+    pending: bool,
 }
 
 pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
@@ -42,8 +47,8 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
     let calendar = run.calendar();
     let mut totals = CapTotals::default();
     let periods = payment.period_pots(&calendar, run.contract.rounding, false);
-    // Each period's improvement, for a pooled trigger over the periods so far.
-    let improvements: Vec<Option<Decimal>> = match &payment.mechanism {
+    // Each period's improvement, and the pooled improvements a pooled trigger judges by.
+    let assessed: Vec<Option<improvement::Assessed>> = match &payment.mechanism {
         Mechanism::Improvement(improvement) => periods
             .iter()
             .map(|pot| {
@@ -51,25 +56,26 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 let measured = measure::find(run, &indicator.name, &pot.period, Some(combine))
                     .ok()
                     .flatten()?;
-                improvement::improvement_of(run, &indicator, improvement, &measured)
-                    .map(|(change, _)| change)
+                improvement::assess(run, &indicator, improvement, &measured, &pot.period.label)
             })
             .collect(),
         _ => Vec::new(),
     };
+    let pooled_by_period = pooled_improvements(run, payment, &indicator, &assessed);
+    let final_due = periods.last().map(|last| {
+        due_date(
+            run.contract,
+            last.period.end,
+            indicator.data_lag,
+            payment.lag,
+        )
+    });
     let mut earned_by_year: std::collections::BTreeMap<u32, Decimal> = Default::default();
     for (index, period_pot) in periods.iter().enumerate() {
         let (period, whole_days) = (&period_pot.period, &period_pot.whole_days);
-        let so_far: Vec<Decimal> = improvements
-            .iter()
-            .take(index + 1)
-            .flatten()
-            .copied()
-            .collect();
-        let pooled = (!so_far.is_empty())
-            .then(|| so_far.iter().sum::<Decimal>() / Decimal::from(so_far.len()));
         let year = calendar.contract_year_of(period.end);
-        let (due, due_steps) = due_date(run.contract, period.end, indicator.data_lag, payment.lag);
+        let (mut due, mut due_steps) =
+            due_date(run.contract, period.end, indicator.data_lag, payment.lag);
         let available = calendar::add(
             period.end,
             indicator.data_lag.unwrap_or(crate::syntax::ast::Duration {
@@ -196,19 +202,45 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                         }
                     }
                 }
+                let for_improvement = mechanisms::ForImprovement {
+                    assessed: assessed.get(index).and_then(Option::as_ref),
+                    pooled: match pooled_by_period.get(index) {
+                        Some(Ok(pooled)) => Ok(pooled.as_ref()),
+                        Some(Err(())) => Err(()),
+                        None => Ok(None),
+                    },
+                };
                 mechanisms::work(
                     run,
                     payment,
                     &indicator,
                     period_pot,
                     measured.as_ref(),
-                    pooled,
+                    for_improvement,
                     &factors,
                     protected.as_ref(),
                 )
             }
         };
         line.calculated = worked.calculated.clone();
+        if worked.pending {
+            line.status = Status::Pending;
+        }
+        // Rescued by the pooled trigger at the final assessment: paid with the last period.
+        if let (true, Some((final_due, _))) = (worked.due_with_final, &final_due) {
+            if *final_due != due {
+                due = *final_due;
+                let last = periods
+                    .last()
+                    .map(|p| p.period.label.clone())
+                    .unwrap_or_default();
+                due_steps = vec![format!(
+                    "paid with the final assessment of the pooled trigger, when the last period ({last}) is paid, on {due}"
+                )];
+                line.due = due;
+                line.status = run.status(due);
+            }
+        }
         if let Some(what) = &worked.missing {
             run.missing_data(
                 indicator.defined_at,
@@ -287,6 +319,80 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
         settlement::advances(run, payment, share, frequency, &earned_by_year, &indicator);
     }
     settlement::floors(run, payment);
+}
+
+/// For each period of a payment for improvement, the pooled improvement it is judged by when it
+/// misses its own trigger: over the periods so far, or over every period at the final
+/// assessment (`Err` while the final assessment's data is not expected yet).
+fn pooled_improvements(
+    run: &mut Run,
+    payment: &Payment,
+    indicator: &Indicator,
+    assessed: &[Option<improvement::Assessed>],
+) -> Vec<Result<Option<improvement::Pooled>, ()>> {
+    let Mechanism::Improvement(rule) = &payment.mechanism else {
+        return Vec::new();
+    };
+    let Some(pooled_trigger) = rule.pooled_trigger else {
+        return Vec::new();
+    };
+    let mut reason = None;
+    let pool = |upto: usize, at_final: bool, reason: &mut Option<String>| {
+        let periods: Vec<&improvement::Assessed> = assessed.iter().take(upto).flatten().collect();
+        match improvement::pool(indicator, rule, &periods, at_final) {
+            Ok(pooled) => pooled,
+            Err(why) => {
+                reason.get_or_insert(why);
+                None
+            }
+        }
+    };
+    let results = match pooled_trigger.when {
+        crate::syntax::ast::PooledWhen::SoFar => (0..assessed.len())
+            .map(|index| Ok(pool(index + 1, false, &mut reason)))
+            .collect(),
+        crate::syntax::ast::PooledWhen::FinalAssessment => {
+            let calendar = run.calendar();
+            let last_in = assessed.last().is_some_and(Option::is_some);
+            let expected = payment
+                .period_pots(&calendar, run.contract.rounding, false)
+                .last()
+                .map(|last| {
+                    let available = calendar::add(
+                        last.period.end,
+                        indicator.data_lag.unwrap_or(crate::syntax::ast::Duration {
+                            count: 0,
+                            unit: crate::syntax::ast::TimeUnit::Day,
+                        }),
+                    )
+                    .unwrap_or(last.period.end);
+                    run.data_expected(available)
+                })
+                .unwrap_or(true);
+            if !last_in && !expected {
+                vec![Err(()); assessed.len()]
+            } else {
+                let pooled = pool(assessed.len(), true, &mut reason);
+                vec![Ok(pooled); assessed.len()]
+            }
+        }
+    };
+    if let Some(why) = reason {
+        run.diagnostics.push(
+            crate::diagnostic::Diagnostic::new(
+                crate::diagnostic::Code::CalculationFailed,
+                indicator.defined_at.0,
+                indicator.defined_at.1,
+                format!("payment `{}`: {why}", payment.name),
+                "no counts",
+            )
+            .with_help(format!(
+                "give `{}` as a numerator and denominator in every period, or pool the mean of the periods' improvements: `pooled trigger ... on the mean of the periods`",
+                indicator.name
+            )),
+        );
+    }
+    results
 }
 
 /// A period whose denominator is below the indicator's minimum is not assessed.
