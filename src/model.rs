@@ -846,6 +846,9 @@ pub struct RateOutcome {
     pub price: ByYear,
     pub within: Option<Duration>,
     pub all_of: Vec<String>,
+    /// `achieved by all of`: the criteria alone achieve the outcome; otherwise (`when all of`)
+    /// the outcome's own record is needed too.
+    pub by_criteria: bool,
 }
 
 #[derive(Clone, Debug)]

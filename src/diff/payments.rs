@@ -324,7 +324,15 @@ impl Differ {
                             text.push_str(&format!(" within {within} of start"));
                         }
                         if !o.all_of.is_empty() {
-                            text.push_str(&format!(" for all of {}", o.all_of.join(", ")));
+                            text.push_str(&format!(
+                                " {} all of {}",
+                                if o.achieved_by_criteria {
+                                    "achieved by"
+                                } else {
+                                    "when"
+                                },
+                                o.all_of.join(", ")
+                            ));
                         }
                         text
                     };

@@ -452,7 +452,11 @@ pub struct RateOutcomeSpec {
     /// The fee in each contract year (by the year the outcome is achieved).
     pub price: Vec<YearMoney>,
     pub within: Option<String>,
+    /// The criteria the outcome needs, all of them.
     pub all_of: Vec<String>,
+    /// Whether the criteria alone achieve the outcome (`achieved by all of`); otherwise the
+    /// outcome must also be recorded (`when all of`).
+    pub achieved_by_criteria: bool,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -1134,6 +1138,7 @@ fn mechanism(contract: &Contract, p: &model::Payment) -> MechanismSpec {
                         price: year_money(&contract.calendar, &o.price.0),
                         within: o.within.map(crate::units::duration_words),
                         all_of: o.all_of.clone(),
+                        achieved_by_criteria: o.by_criteria,
                     })
                     .collect(),
             }

@@ -71,11 +71,18 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment, card: &RateCard) {
             let reached = if outcome.all_of.is_empty() {
                 achieved(*own)
             } else {
-                criteria
-                    .iter()
-                    .map(|c| achieved(*c))
-                    .collect::<Option<Vec<Date>>>()
-                    .and_then(|dates| dates.into_iter().chain(achieved(*own)).max())
+                // `when all of`: the outcome's own record and every criterion; `achieved by all
+                // of`: every criterion, and the record (if any) not before it.
+                let own_record = achieved(*own);
+                if !outcome.by_criteria && own_record.is_none() {
+                    None
+                } else {
+                    criteria
+                        .iter()
+                        .map(|c| achieved(*c))
+                        .collect::<Option<Vec<Date>>>()
+                        .and_then(|dates| dates.into_iter().chain(own_record).max())
+                }
             };
             let Some(on) = reached else { continue };
             if let Some(window) = outcome.within {

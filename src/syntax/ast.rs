@@ -813,6 +813,9 @@ pub struct RateOutcome {
     pub price: Phased<Money>,
     pub within: Option<Spanned<Duration>>,
     pub all_of: Vec<Name>,
+    /// `achieved by all of`: the criteria alone achieve the outcome; with `when all of` the
+    /// outcome must also be recorded.
+    pub by_criteria: bool,
 }
 
 /// A cap or floor: an amount over a scope.

@@ -1098,11 +1098,13 @@ impl Lowerer {
                 let price = self.money_steps(find(&pair, Rule::money_steps)?)?;
                 let mut within = None;
                 let mut all_of = Vec::new();
+                let mut by_criteria = false;
                 for condition in find_all(&pair, Rule::outcome_condition) {
                     let inner = kid(condition)?;
                     if inner.as_rule() == Rule::within_of_start {
                         within = Some(self.duration(find(&inner, Rule::duration)?)?);
                     } else {
+                        by_criteria |= find(&inner, Rule::achieved_by_word).is_some();
                         all_of.extend(self.names(find(&inner, Rule::name_list)?));
                     }
                 }
@@ -1112,6 +1114,7 @@ impl Lowerer {
                     price,
                     within,
                     all_of,
+                    by_criteria,
                 })
             }
         })

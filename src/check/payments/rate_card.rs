@@ -24,6 +24,20 @@ pub(super) fn rate_card(
             RateCardItem::AttachmentFee(_) => None,
         })
         .collect();
+    let outcome_names: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match &i.node {
+            RateCardItem::Outcome(o) => Some(o.name.node.as_str()),
+            _ => None,
+        })
+        .collect();
+    let criteria_names: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match &i.node {
+            RateCardItem::Criterion { name, .. } => Some(name.node.as_str()),
+            _ => None,
+        })
+        .collect();
     for item in items {
         match &item.node {
             RateCardItem::AttachmentFee(fee) => {
@@ -42,15 +56,35 @@ pub(super) fn rate_card(
                         price,
                         within: outcome.within.map(|w| w.node),
                         all_of: outcome.all_of.iter().map(|n| n.node.clone()).collect(),
+                        by_criteria: outcome.by_criteria,
                     });
                 }
                 for criterion in &outcome.all_of {
-                    if !card_names.contains(&criterion.node.as_str()) {
+                    if outcome_names.contains(&criterion.node.as_str()) {
+                        // A ladder of outcomes would pay a step whose own condition was never
+                        // checked: only criteria may be conditions.
+                        ctx.report(
+                            Diagnostic::new(
+                                Code::WrongKindOfName,
+                                file,
+                                criterion.span,
+                                format!(
+                                    "`{}` is an outcome, but `all of` lists criteria",
+                                    criterion.node
+                                ),
+                                "an outcome",
+                            )
+                            .with_help(format!(
+                                "declare the milestone as a `criterion {}` (an outcome is paid for on its own), or, for a ladder of outcomes, give each step its own `within` or its own criteria",
+                                criterion.node
+                            )),
+                        );
+                    } else if !card_names.contains(&criterion.node.as_str()) {
                         ctx.report(names::undefined(
                             criterion,
                             file,
-                            "a criterion or outcome of this rate card",
-                            card_names.iter().copied(),
+                            "a criterion of this rate card",
+                            criteria_names.iter().copied(),
                         ));
                     }
                 }

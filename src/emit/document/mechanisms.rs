@@ -534,10 +534,17 @@ pub(super) fn mechanism_table(
                     conditions.push(format!("Achieved within {w} of the participant's start"));
                 }
                 if !o.all_of.is_empty() {
-                    conditions.push(format!(
-                        "Paid when all of {} are met, on the day the last is met",
-                        o.all_of.join(", ")
-                    ));
+                    conditions.push(if o.achieved_by_criteria {
+                        format!(
+                            "Achieved by meeting all of {}, whether or not the outcome itself is recorded: paid on the day the last is met",
+                            o.all_of.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "Paid only when the outcome is recorded and all of {} are met, on the later of those days",
+                            o.all_of.join(", ")
+                        )
+                    });
                 }
                 table.row(vec![
                     plain(o.title.clone().unwrap_or_else(|| o.name.clone())).name(o.name.clone()),
