@@ -276,6 +276,7 @@ fn run_one(
         match &setting.node {
             TestSetting::ExpectPays {
                 name,
+                deducts,
                 amount,
                 payment,
                 period,
@@ -307,9 +308,8 @@ fn run_one(
                 } else {
                     lines.iter().map(|l| l.amount).sum()
                 };
-                // For a deduction, `pays` is the amount taken off.
-                let is_deduction = contract.deductions.iter().any(|d| d.name == name.node);
-                let actual = if is_deduction { -total } else { total };
+                // `pays` is the schedule's amount; `deducts` the amount taken off.
+                let actual = if *deducts { -total } else { total };
                 let actual = if actual.is_zero() {
                     Decimal::ZERO
                 } else {

@@ -389,10 +389,34 @@ fn every_example_payment_and_deduction_has_a_worked_example() {
                 continue;
             };
             assert!(
-                text.contains(&format!("expect {name} pays ")),
+                text.contains(&format!("expect {name} pays "))
+                    || text.contains(&format!("expect {name} deducts ")),
                 "{} has no worked example for {kind} `{name}`",
                 path.display()
             );
         }
     }
+}
+
+#[test]
+fn tests_use_one_sign_convention() {
+    // `pays -£750` and `deducts £750` say the same of a deduction; a mistaken sign fails.
+    let output = run(&["test", "tests/testing/signs.obc"], 0);
+    assert!(output.contains("1 passed, 0 failed"), "{output}");
+    let dir = std::env::temp_dir().join(format!("obc-signs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("signs.obc");
+    let text = std::fs::read_to_string("tests/testing/signs.obc")
+        .expect("readable")
+        .replace(
+            "deducts £750 in 2016-06\n  expect total pays",
+            "deducts £700 in 2016-06\n  expect total pays",
+        );
+    std::fs::write(&path, text).expect("written");
+    let output = run(&["test", path.to_str().unwrap_or_default()], 1);
+    assert!(
+        output.contains("£700") && output.contains("£750"),
+        "{output}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

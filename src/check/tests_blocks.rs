@@ -49,6 +49,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                 }
                 T::ExpectPays {
                     name,
+                    deducts,
                     amount,
                     payment,
                     period,
@@ -95,6 +96,7 @@ pub(super) fn check(ctx: &mut Ctx) {
                     }
                     if let Some(money) = amount.node {
                         ctx.money(Spanned::new(money, amount.span), file);
+                        expected_sign(ctx, file, name, *deducts, money.amount, amount.span, kind);
                     }
                     ctx.period(*period, file, true);
                 }
@@ -121,6 +123,41 @@ pub(super) fn check(ctx: &mut Ctx) {
                 }
             }
         }
+    }
+}
+
+/// A deduction only takes money off: what it `pays` is negative and what it `deducts` positive.
+/// Any expectation that something `deducts` a negative amount is the sign the wrong way round.
+fn expected_sign(
+    ctx: &mut Ctx,
+    file: FileId,
+    name: &ast::Name,
+    deducts: bool,
+    amount: rust_decimal::Decimal,
+    span: crate::source::Span,
+    kind: Option<Kind>,
+) {
+    let words = crate::units::format_money(amount.abs(), ctx.currency());
+    let problem = if deducts && amount < rust_decimal::Decimal::ZERO {
+        Some((
+            format!("`{}` is expected to deduct a negative amount", name.node),
+            format!("`deducts` takes the amount off: write `expect {} deducts {words} in ...`, or `pays -{words}`", name.node),
+        ))
+    } else if !deducts && kind == Some(Kind::Deduction) && amount > rust_decimal::Decimal::ZERO {
+        Some((
+            format!(
+                "deduction `{}` takes money off, but is expected to pay {words}",
+                name.node
+            ),
+            format!("a deduction's lines are negative: write `expect {} deducts {words} in ...`, or `pays -{words}`", name.node),
+        ))
+    } else {
+        None
+    };
+    if let Some((message, help)) = problem {
+        ctx.report(
+            Diagnostic::new(Code::WrongSign, file, span, message, "the wrong sign").with_help(help),
+        );
     }
 }
 

@@ -79,6 +79,7 @@ codes! {
     ValueOutOfRange = "E0204", "value-out-of-range", Error, "a value is outside the range its unit allows";
     InvalidDate = "E0205", "invalid-date", Error, "a date does not exist";
     InvalidPeriod = "E0206", "invalid-period", Error, "a period does not exist";
+    WrongSign = "E0207", "wrong-sign", Error, "an expected amount has the wrong sign for what it is";
 
     TierGap = "E0301", "tier-gap", Error, "some values fall into no payment band";
     TierOverlap = "E0302", "tier-overlap", Error, "two payment bands cover the same values";

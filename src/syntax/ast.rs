@@ -1050,6 +1050,9 @@ pub enum TestSetting {
     /// and an amount of `None` means `pays nothing`.
     ExpectPays {
         name: Name,
+        /// `deducts`: the amount is what is taken off (the schedule's amount, negated).
+        deducts: bool,
+        /// Signed: `pays -£750` is -750.
         amount: Spanned<Option<Money>>,
         /// `for <payment>`: what the payer `name` pays for one payment.
         payment: Option<Name>,

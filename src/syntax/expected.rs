@@ -78,6 +78,8 @@ pub fn describe(rule: Rule) -> Option<&'static str> {
         advance_paid => "how often it is paid: `paid monthly` or `paid quarterly`",
         advance_covers => "the payments it covers: `covers all payments` or `covers ast003_points, hyp008_points`",
         covers_all => "`all payments`",
+        expect_verb => "`pays` or `deducts`",
+        signed_money => "an amount such as `£750` or `-£750`",
         trigger_side => "`at least` or `above`",
         pooled_what => "what is pooled: `on pooled counts` or `on the mean of the periods`",
         pooled_when => "when: `at the final assessment` or `over the periods so far`",

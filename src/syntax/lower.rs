@@ -1308,15 +1308,23 @@ impl Lowerer {
             },
             _ => {
                 let name = self.name(find(&pair, Rule::name)?);
-                let (amount, at) = match find(&pair, Rule::money) {
-                    Some(money) => {
-                        let money = self.money(money)?;
-                        (Some(money.node), money.span)
+                let deducts = find(&pair, Rule::expect_verb)
+                    .and_then(kid)
+                    .is_some_and(|verb| verb.as_rule() == Rule::deducts_word);
+                let (amount, at) = match find(&pair, Rule::signed_money) {
+                    Some(signed) => {
+                        let negative = find(&signed, Rule::minus_sign).is_some();
+                        let mut money = self.money(find(&signed, Rule::money)?)?;
+                        if negative {
+                            money.node.amount = -money.node.amount;
+                        }
+                        (Some(money.node), span(&signed))
                     }
                     None => (None, span(&find(&pair, Rule::payout_nothing)?)),
                 };
                 S::ExpectPays {
                     name,
+                    deducts,
                     amount: Spanned::new(amount, at),
                     payment: find(&pair, Rule::expect_for)
                         .and_then(|f| find(&f, Rule::name))
