@@ -175,7 +175,7 @@ fn observation(indicator: &str, period: Period, value: Decimal) -> Observation {
 /// Evaluates the contract on indicator values; periods without values pay nothing.
 fn evaluate(contract: &Contract, observations: Vec<Observation>) -> eval::Schedule {
     let mut contract = contract.clone();
-    contract.missing_data = MissingDataRule::PaysNothing;
+    contract.missing_data = MissingDataRule::PaysNothingHere;
     let data = Dataset {
         observations,
         participants: Participants::for_contract(&contract),

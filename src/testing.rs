@@ -263,7 +263,7 @@ fn run_one(
         }
     }
     let mut contract = contract.clone();
-    contract.missing_data = MissingDataRule::PaysNothing;
+    contract.missing_data = MissingDataRule::PaysNothingHere;
     let (schedule, _) = eval::evaluate(&contract, &data, Options::default());
     for line in &schedule.lines {
         result.exercised.extend(

@@ -36,6 +36,25 @@ pub(super) fn check(ctx: &mut Ctx) {
                 T::ParticipantStarted { on, .. } => date(ctx, file, *on),
                 T::ParticipantAchieved { outcome, on, .. } => {
                     date(ctx, file, *on);
+                    // As in the participant records, an outcome achieved outside the term is
+                    // not paid: the test is told so, as evaluation would be.
+                    if let (Some(day), Some(calendar)) = (calendar::date(on.node), ctx.calendar()) {
+                        if day < calendar.start || day > calendar.end {
+                            ctx.report(
+                                Diagnostic::new(
+                                    Code::PeriodOutsideTerm,
+                                    file,
+                                    on.span,
+                                    format!(
+                                        "{day} is outside the term, {} to {}",
+                                        calendar.start, calendar.end
+                                    ),
+                                    "outside the term",
+                                )
+                                .with_help("outcomes achieved outside the term are not paid, and a participant record with this date is an error in `obc eval` (E0806): give a date within the term"),
+                            );
+                        }
+                    }
                     if !ctx.symbols.achievements.contains_key(outcome.node.as_str()) {
                         let candidates: Vec<&str> =
                             ctx.symbols.achievements.keys().copied().collect();

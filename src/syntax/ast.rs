@@ -323,6 +323,9 @@ pub enum BandSide {
 pub enum MissingDataRule {
     Error,
     PaysNothing,
+    /// Not written in a contract: how `obc test` and `obc simulate` treat a period they give no
+    /// data for (it pays nothing), whatever the contract says.
+    PaysNothingHere,
 }
 
 // ------------------------------------------------------------------ population

@@ -134,10 +134,15 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 &what,
                 &format!("payment `{}`", payment.name),
             );
-            if run.contract.missing_data == MissingDataRule::PaysNothing {
+            if run.contract.missing_data != MissingDataRule::Error {
                 line.basis = "no data".into();
+                let why = if run.contract.missing_data == MissingDataRule::PaysNothingHere {
+                    "a period the test or simulation gives no data for pays nothing"
+                } else {
+                    "the contract says missing data pays nothing"
+                };
                 line.explanation.push(format!(
-                    "there is no data for `{}` in {}; the contract says missing data pays nothing",
+                    "there is no data for `{}` in {}; {why}",
                     indicator.name, period.label
                 ));
                 line.explanation.extend(due_steps);
