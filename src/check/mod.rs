@@ -313,56 +313,96 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
 }
 
 /// A block with an unreadable line or literal often lacks a setting (or a band) only because
-/// that line was it: the syntax error says it better, so missing-setting and gap findings
-/// inside it are dropped.
+/// that line was it: the syntax error says it better. So inside such a block, findings that
+/// depend on the whole block (missing settings, gaps and order of bands, the shape and money of
+/// the payment) are dropped; when any payment, or a whole block, could not be read, so are the
+/// contract-wide sums of weights; and a name used only in unreadable text is not "unused".
 fn drop_cascades(
     diagnostics: &mut Vec<Diagnostic>,
     files: &[(FileId, ast::File)],
     sources: &Sources,
 ) {
-    let unreadable: Vec<(FileId, Span)> = diagnostics
+    let mut unreadable: Vec<(FileId, Span)> = diagnostics
         .iter()
         .filter(|d| matches!(d.code, Code::SyntaxError | Code::InvalidLiteral))
         .map(|d| (d.file, d.span()))
         .collect();
+    for (file, tree) in files {
+        unreadable.extend(tree.unreadable.iter().map(|span| (*file, *span)));
+    }
     if unreadable.is_empty() {
         return;
     }
-    // The rest of each unreadable line: a name in it may be used by what could not be read.
+    let within = |outer: Span, inner: Span| outer.start <= inner.start && inner.end <= outer.end;
+    // The unreadable text, whole: a name in it may be used by what could not be read.
     let unread_text: Vec<&str> = unreadable
         .iter()
         .filter_map(|(file, span)| {
             let text = &sources.get(*file).text;
             let rest = text.get(span.start..)?;
-            Some(rest.split('\n').next().unwrap_or_default())
+            let end = (span.end - span.start).max(rest.find('\n').unwrap_or(rest.len()));
+            rest.get(..end.min(rest.len()))
         })
         .collect();
     let named_in_unread = |d: &Diagnostic| {
         let Some(name) = d.message.split('`').nth(1) else {
             return false;
         };
-        unread_text.iter().any(|line| {
-            line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        unread_text.iter().any(|text| {
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .any(|word| word == name)
         })
     };
-    diagnostics.retain(|d| {
-        !(matches!(d.code, Code::UnusedIndicator | Code::UnusedValue) && named_in_unread(d))
-    });
-    let broken_blocks: Vec<(FileId, Span)> = files
+    let blocks: Vec<(FileId, &ast::Block, Span)> = files
         .iter()
-        .flat_map(|(file, tree)| tree.blocks.iter().map(move |b| (*file, block_span(b))))
-        .filter(|(file, block)| {
+        .flat_map(|(file, tree)| tree.blocks.iter().map(move |b| (*file, b, block_span(b))))
+        .collect();
+    let broken_blocks: Vec<(FileId, Span)> = blocks
+        .iter()
+        .filter(|(file, _, block)| {
             unreadable
                 .iter()
-                .any(|(f, s)| f == file && block.start <= s.start && s.end <= block.end)
+                .any(|(f, s)| f == file && within(*block, *s))
         })
+        .map(|(file, _, block)| (*file, *block))
         .collect();
+    // A payment that could not be read, or a whole block that could not (which may have been one).
+    let payments_unsure = unreadable.iter().any(|(f, s)| {
+        match blocks
+            .iter()
+            .find(|(file, _, block)| file == f && within(*block, *s))
+        {
+            Some((_, ast::Block::Payment(_), _)) => true,
+            Some(_) => false,
+            None => true,
+        }
+    });
+    let depends_on_the_block = |code: Code| {
+        matches!(
+            code,
+            Code::MissingSetting
+                | Code::TierGap
+                | Code::TierOverlap
+                | Code::TiersOutOfOrder
+                | Code::ReversedBand
+                | Code::PaymentFallsAsPerformanceImproves
+                | Code::FloorAboveCeiling
+                | Code::PayoutExceedsPot
+                | Code::UnreachableMoney
+                | Code::UncappedRateCard
+                | Code::RateCardOverBudget
+        )
+    };
     diagnostics.retain(|d| {
-        !matches!(d.code, Code::MissingSetting | Code::TierGap)
-            || !broken_blocks
-                .iter()
-                .any(|(f, b)| *f == d.file && b.start <= d.span().start && d.span().end <= b.end)
+        let in_broken = broken_blocks
+            .iter()
+            .any(|(f, b)| *f == d.file && within(*b, d.span()));
+        let cascade = (depends_on_the_block(d.code) && in_broken)
+            || (d.code == Code::WeightsDoNotSum
+                && payments_unsure
+                && d.message.contains("weights"))
+            || (matches!(d.code, Code::UnusedIndicator | Code::UnusedValue) && named_in_unread(d));
+        !cascade
     });
 }
 

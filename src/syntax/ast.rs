@@ -27,6 +27,9 @@ pub type Name = Spanned<String>;
 pub struct File {
     pub blocks: Vec<Block>,
     pub comments: Vec<Comment>,
+    /// The text that could not be read (each unreadable setting or block), so that checks
+    /// depending on it can stand back.
+    pub unreadable: Vec<Span>,
 }
 
 /// A `//` comment; `text` excludes the slashes.

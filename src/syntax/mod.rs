@@ -63,14 +63,7 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
     };
     let mut tree = ast::File::default();
     let mut syntax = Vec::new();
-    collect_trivia(
-        pairs.clone(),
-        None,
-        text,
-        file,
-        &mut tree.comments,
-        &mut syntax,
-    );
+    collect_trivia(pairs.clone(), None, text, file, &mut tree, &mut syntax);
     for pair in pairs.into_inner() {
         if let Some(block) = lowerer.block(pair) {
             tree.blocks.push(block);
@@ -286,22 +279,28 @@ fn collect_trivia(
     block: Option<Rule>,
     text: &str,
     file: FileId,
-    comments: &mut Vec<ast::Comment>,
+    tree: &mut ast::File,
     syntax: &mut Vec<Diagnostic>,
 ) {
     match pair.as_rule() {
         Rule::COMMENT => {
-            comments.push(ast::Comment {
+            tree.comments.push(ast::Comment {
                 text: pair.as_str().trim_start_matches('/').to_string(),
                 span: pair_span(&pair),
             });
         }
-        Rule::bad_block => syntax.push(explain_bad_block(&pair, text, file)),
-        Rule::bad_setting => syntax.push(explain_bad_setting(&pair, block, text, file)),
+        Rule::bad_block => {
+            tree.unreadable.push(pair_span(&pair));
+            syntax.push(explain_bad_block(&pair, text, file))
+        }
+        Rule::bad_setting => {
+            tree.unreadable.push(pair_span(&pair));
+            syntax.push(explain_bad_setting(&pair, block, text, file))
+        }
         rule => {
             let Some((setting, _)) = expected::setting_rule(rule) else {
                 for child in pair.into_inner() {
-                    collect_trivia(child, block, text, file, comments, syntax);
+                    collect_trivia(child, block, text, file, tree, syntax);
                 }
                 return;
             };
@@ -316,7 +315,7 @@ fn collect_trivia(
                     let before = previous.unwrap_or_default();
                     syntax.push(setting_on_same_line(before, at, text, file));
                 } else {
-                    collect_trivia(child, Some(rule), text, file, comments, syntax);
+                    collect_trivia(child, Some(rule), text, file, tree, syntax);
                 }
                 if is_setting {
                     previous = Some(at);
