@@ -54,7 +54,7 @@ fn every_example_specification_validates_against_the_schema() {
     for contract in examples() {
         let spec: Value =
             serde_json::from_str(&emitted(&contract, EmitFormat::Json)).expect("valid JSON");
-        assert_eq!(spec["obc_format"], "1.0");
+        assert_eq!(spec["obc_format"], "2.0");
         let errors: Vec<String> = validator
             .iter_errors(&spec)
             .map(|e| format!("{} at {}", e, e.instance_path()))

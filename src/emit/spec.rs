@@ -19,7 +19,7 @@ use crate::syntax::ast::{
 use crate::units::{format_value, unit_words};
 
 /// The version of this format. A change that removes or renames a field changes the major number.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "2.0";
 
 /// A decimal number as a string, such as `570000.00` or `85`.
 type Dec = String;
@@ -42,7 +42,7 @@ fn day(date: Date) -> Day {
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(title = "obc contract specification")]
 pub struct Spec {
-    /// The version of this format: `1.0`.
+    /// The version of this format: `2.0`.
     pub obc_format: String,
     pub contract: ContractSpec,
     pub population: Option<PopulationSpec>,
