@@ -152,8 +152,8 @@ proptest! {
 }
 
 /// Every point of every curve pays what `obc eval` pays for that value, in the first whole
-/// period of each contract year (pots and prices may change by year), with gateways and caps
-/// set aside: the curve and the evaluator can never disagree.
+/// period of each contract year (pots and prices may change by year), with gateways, caps,
+/// protection and advances set aside: the curve and the evaluator can never disagree.
 #[test]
 fn every_curve_point_is_what_evaluation_pays() {
     use obc::data::{Dataset, Observation, RowRef};
@@ -183,15 +183,26 @@ fn every_curve_point_is_what_evaluation_pays() {
                 else {
                     continue;
                 };
+                // The curve is what the payment's rule earns, before its adjustments: factors
+                // are given as 1 below, and inputs and derived values (worked out from rows of
+                // their own) are set aside, as are protection and the advances that pay it.
+                let mut bare = payment.clone();
+                if let Mechanism::Points { factors, .. } = &mut bare.mechanism {
+                    factors.retain(|f| {
+                        !contract.inputs.contains_key(f) && !contract.derived.contains_key(f)
+                    });
+                }
                 let mut single = contract.clone();
                 single.payments = vec![obc::model::Payment {
                     caps: Vec::new(),
                     floors: Vec::new(),
                     advance: None,
-                    ..payment.clone()
+                    protection: None,
+                    ..bare.clone()
                 }];
                 single.deductions.clear();
-                let factors: Vec<String> = match &payment.mechanism {
+                single.advances.clear();
+                let factors: Vec<String> = match &bare.mechanism {
                     Mechanism::Points { factors, .. } => factors.clone(),
                     _ => Vec::new(),
                 };
