@@ -609,9 +609,21 @@ impl<'a> Run<'a> {
             .filter(|i| i.reporting_only)
             .map(|i| i.name.as_str())
             .collect();
+        // Under `--as-of`, a row for a period whose line still awaits its data may be used once
+        // the rest arrives: it is not reported.
+        let pending: Vec<(Date, Date)> = self
+            .lines
+            .iter()
+            .filter(|l| l.status == Status::Pending)
+            .map(|l| (l.period_start, l.period_end))
+            .collect();
         for observation in &self.data.observations {
+            let awaited = pending.iter().any(|(start, end)| {
+                observation.period.start <= *end && observation.period.end >= *start
+            });
             if monitored.contains(&observation.indicator.as_str())
                 || self.used_rows.contains(&observation.row)
+                || awaited
             {
                 continue;
             }

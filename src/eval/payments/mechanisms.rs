@@ -120,20 +120,31 @@ pub(super) struct ProtectedValue {
 /// A protected payment's value for the period: the input or derived value it names, within
 /// what the payment's rule can pay (its points, or its highest share). Missing data and values
 /// out of range are reported; `Err` then.
+/// Why a protected value could not be had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Unavailable {
+    /// Missing, or beyond what the rule could pay: reported.
+    Failed,
+    /// Not in yet, and not expected by the as-of date.
+    NotYet,
+}
+
 pub(super) fn protected_value(
     run: &mut Run,
     payment: &Payment,
     protection: &crate::model::Protection,
     period: &Period,
-) -> Result<ProtectedValue, ()> {
+    expected: bool,
+) -> Result<ProtectedValue, Unavailable> {
     let name = protection.value.as_str();
     let worked = match values::named(run, name, period) {
         Ok(worked) => worked,
+        Err(values::Problem::Missing { .. }) if !expected => return Err(Unavailable::NotYet),
         Err(values::Problem::Missing { what, defined_at }) => {
             run.missing_data(defined_at, &what, &format!("payment `{}`", payment.name));
-            return Err(());
+            return Err(Unavailable::Failed);
         }
-        Err(values::Problem::Reported) => return Err(()),
+        Err(values::Problem::Reported) => return Err(Unavailable::Failed),
     };
     let (value, most) = match protection.what {
         Protected::Points => {
@@ -171,7 +182,7 @@ pub(super) fn protected_value(
                 "a payment is protected at {what} its rule could pay, at most {most_words}: check the value given for `{name}`"
             )),
         );
-        return Err(());
+        return Err(Unavailable::Failed);
     }
     Ok(ProtectedValue {
         value,

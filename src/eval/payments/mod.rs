@@ -117,7 +117,7 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
         };
         // A protected payment is paid on its protected points or share: it needs the period's
         // result only to show what it would have earned.
-        if found.is_none() && !run.data_expected(available) {
+        if found.is_none() && !run.data_expected(available) && payment.protection.is_none() {
             line.status = Status::Pending;
             line.basis = "awaiting data".into();
             line.explanation.push(format!(
@@ -171,10 +171,21 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                 indicator.name, period.label
             )),
         }
-        let protected = payment
-            .protection
-            .as_ref()
-            .map(|protection| mechanisms::protected_value(run, payment, protection, period));
+        let expected = run.data_expected(available);
+        let protected = payment.protection.as_ref().map(|protection| {
+            mechanisms::protected_value(run, payment, protection, period, expected)
+        });
+        // A protected payment whose value is not in yet, before its data is expected, waits.
+        if matches!(protected, Some(Err(mechanisms::Unavailable::NotYet))) {
+            line.status = Status::Pending;
+            line.basis = "awaiting data".into();
+            line.explanation.push(format!(
+                "the value the payment is protected at is expected on {available}, after the as-of date"
+            ));
+            run.lines.push(line);
+            continue;
+        }
+        let protected = protected.map(|p| p.map_err(|_| ()));
         let mut steps = Vec::new();
         let not_assessed = measured
             .as_ref()
