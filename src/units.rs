@@ -111,7 +111,7 @@ pub fn unit_words(unit: Unit) -> String {
             format_number(min),
             format_number(max)
         ),
-        Unit::Ratio => "a ratio".to_string(),
+        Unit::Ratio => "a plain number".to_string(),
     }
 }
 

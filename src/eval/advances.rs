@@ -24,7 +24,19 @@ pub(crate) struct Earned {
 pub(crate) fn evaluate(run: &mut Run, advance: &Advance) {
     let calendar = run.calendar();
     let years = calendar.contract_years();
-    let year_periods = calendar.periods(crate::syntax::ast::Frequency::AnnuallyByContractYear);
+    // Each contract year as a period, named as its fiscal year where it is one (`2024/25`).
+    let fiscal = calendar.periods(crate::syntax::ast::Frequency::Annually);
+    let year_periods: Vec<Period> = calendar
+        .periods(crate::syntax::ast::Frequency::AnnuallyByContractYear)
+        .into_iter()
+        .map(|year| {
+            fiscal
+                .iter()
+                .find(|f| f.start == year.start && f.end == year.end)
+                .cloned()
+                .unwrap_or(year)
+        })
+        .collect();
     // Each year's advance, and how it was worked out.
     let mut yearly = Vec::new();
     let mut worked: Vec<Vec<String>> = Vec::new();

@@ -327,7 +327,11 @@ pub(super) fn indicators(ctx: &Ctx, blocks: &mut Vec<Block>) {
             },
         );
         let mut table = Table::new(
-            "Values supplied with the data for each period",
+            if spec.derived_values.is_empty() {
+                "Values supplied with the data for each period"
+            } else {
+                "Values supplied with the data, or worked out from it, for each period"
+            },
             &["Name", "Kind", "Meaning"],
         );
         table.row_headers = true;

@@ -393,15 +393,18 @@ pub(super) fn mechanism_table(
                         text = text.text(format!(" ({t})"));
                     }
                 }
-                let supplied = adjusted_by
-                    .iter()
-                    .all(|name| ctx.spec.factors.iter().any(|f| &f.name == name));
+                let supplied = |name: &String| {
+                    ctx.spec.factors.iter().any(|f| &f.name == name)
+                        || ctx.spec.inputs.iter().any(|i| &i.name == name)
+                };
+                let (given, worked): (Vec<&String>, Vec<&String>) =
+                    adjusted_by.iter().partition(|name| supplied(name));
                 table.fact(
                     "Adjusted by",
-                    text.text(if supplied {
-                        ", supplied with the data"
-                    } else {
-                        ", supplied with the data or worked out from it for each period"
+                    text.text(match (given.is_empty(), worked.is_empty()) {
+                        (false, true) => ", supplied with the data",
+                        (true, false) => ", worked out from the data for each period",
+                        _ => ", supplied with the data or worked out from it for each period",
                     }),
                 );
             }

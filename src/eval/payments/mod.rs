@@ -323,6 +323,8 @@ pub(crate) fn evaluate(run: &mut Run, payment: &Payment) {
                     run.money(amount),
                     advance.name
                 ));
+                line.basis
+                    .push_str(&format!(", {} through advance", run.money(amount)));
                 amount = Decimal::ZERO;
             }
         }
