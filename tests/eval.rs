@@ -422,6 +422,76 @@ gateway quality "Data quality" {
         }
 
         #[test]
+        fn a_derived_value_used_twice_gives_the_same_figure(list in 1000u32..=30000, national in 5000u32..=12000, achievement in 0u32..=100) {
+            // Two payments, alike but for their indicator, both adjusted by one derived value,
+            // and a third whose factor uses it twice (cpi x cpi): the figure is the same each
+            // time it is used.
+            let text = format!(r#"
+contract "Derived value used twice" {{
+  term 2019-04-01 to 2020-03-31
+  value £900,000 per year
+}}
+input list_size "List size" {{
+  unit count
+}}
+input national "National average list size" {{
+  unit count
+}}
+derived cpi "Contractor population index" {{
+  equals list_size / national
+}}
+derived cpi_squared "The index twice" {{
+  equals cpi * cpi
+}}
+indicator a "A" {{
+  unit percent
+  better higher
+  reported annually
+}}
+indicator b "B" {{
+  unit percent
+  better higher
+  reported annually
+}}
+payment pa "A" {{
+  on a
+  points 10 from 0% to 100%
+  price per point £187.74
+  adjusted by cpi
+}}
+payment pb "B" {{
+  on b
+  points 10 from 0% to 100%
+  price per point £187.74
+  adjusted by cpi
+}}
+payment pc "A again" {{
+  on a
+  points 10 from 0% to 100%
+  price per point £187.74
+  adjusted by cpi, cpi
+}}
+payment pd "B, squared" {{
+  on b
+  points 10 from 0% to 100%
+  price per point £187.74
+  adjusted by cpi_squared
+}}
+"#);
+            let extra = format!("list_size,2019/20,{list}\nnational,2019/20,{national}\n");
+            let csv = format!("a,2019/20,{achievement}\nb,2019/20,{achievement}\n");
+            let (evaluation, _, dir) = evaluate_contract(&text, &[], &(csv + &extra));
+            let schedule = evaluation.schedule.expect("evaluates");
+            let amount = |name: &str| schedule.lines.iter().find(|l| l.payment == name).map(|l| l.amount).expect("a line");
+            prop_assert_eq!(amount("pa"), amount("pb"));
+            prop_assert_eq!(amount("pc"), amount("pd"), "cpi used twice is cpi x cpi");
+            let cpi_step = |name: &str| schedule.lines.iter().find(|l| l.payment == name)
+                .and_then(|l| l.explanation.iter().find(|e| e.starts_with("`cpi` for")).cloned());
+            prop_assert_eq!(cpi_step("pa"), cpi_step("pb"));
+            let _ = std::fs::remove_dir_all(dir);
+        }
+
+        #[test]
         fn a_better_value_never_pays_less(low in 0u32..=1000, step in 0u32..=200, completeness in 80u32..=100) {
             let high = (low + step).min(1000);
             let pay = |home: u32| {
