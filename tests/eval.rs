@@ -426,58 +426,58 @@ gateway quality "Data quality" {
             // Two payments, alike but for their indicator, both adjusted by one derived value,
             // and a third whose factor uses it twice (cpi x cpi): the figure is the same each
             // time it is used.
-            let text = format!(r#"
-contract "Derived value used twice" {{
+            let text = r#"
+contract "Derived value used twice" {
   term 2019-04-01 to 2020-03-31
   value £900,000 per year
-}}
-input list_size "List size" {{
+}
+input list_size "List size" {
   unit count
-}}
-input national "National average list size" {{
+}
+input national "National average list size" {
   unit count
-}}
-derived cpi "Contractor population index" {{
+}
+derived cpi "Contractor population index" {
   equals list_size / national
-}}
-derived cpi_squared "The index twice" {{
+}
+derived cpi_squared "The index twice" {
   equals cpi * cpi
-}}
-indicator a "A" {{
+}
+indicator a "A" {
   unit percent
   better higher
   reported annually
-}}
-indicator b "B" {{
+}
+indicator b "B" {
   unit percent
   better higher
   reported annually
-}}
-payment pa "A" {{
+}
+payment pa "A" {
   on a
   points 10 from 0% to 100%
   price per point £187.74
   adjusted by cpi
-}}
-payment pb "B" {{
+}
+payment pb "B" {
   on b
   points 10 from 0% to 100%
   price per point £187.74
   adjusted by cpi
-}}
-payment pc "A again" {{
+}
+payment pc "A again" {
   on a
   points 10 from 0% to 100%
   price per point £187.74
   adjusted by cpi, cpi
-}}
-payment pd "B, squared" {{
+}
+payment pd "B, squared" {
   on b
   points 10 from 0% to 100%
   price per point £187.74
   adjusted by cpi_squared
-}}
-"#);
+}
+"#.to_string();
             let extra = format!("list_size,2019/20,{list}\nnational,2019/20,{national}\n");
             let csv = format!("a,2019/20,{achievement}\nb,2019/20,{achievement}\n");
             let (evaluation, _, dir) = evaluate_contract(&text, &[], &(csv + &extra));
