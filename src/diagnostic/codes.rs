@@ -60,6 +60,7 @@ codes! {
     FileTooLarge = "E0004", "file-too-large", Error, "the file is larger than obc reads";
     ImportNotFound = "E0005", "import-not-found", Error, "an imported file cannot be read";
     ImportCycle = "E0006", "import-cycle", Error, "files import each other in a circle";
+    TooComplexToRead = "E0007", "too-complex-to-read", Error, "the file takes more work to read than any contract needs";
 
     UndefinedName = "E0101", "undefined-name", Error, "a name is used but never defined";
     DuplicateName = "E0102", "duplicate-name", Error, "two blocks have the same name";

@@ -10,10 +10,13 @@ mod grammar;
 pub(crate) mod literal;
 pub use literal::MONTH_NAMES;
 mod lower;
+mod prescan;
 
 use pest::error::{ErrorVariant, InputLocation};
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 use pest::Parser;
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -24,6 +27,86 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// Braces nested deeper than this are refused before parsing: contracts nest two deep.
 pub const MAX_NESTING: usize = 32;
 
+/// Counted parser steps allowed for each byte of a file, on top of [`BASE_PARSE_STEPS`]. Reading
+/// is linear in the input for every input, valid or not (tests/robustness.rs measures it); the
+/// budget is a guard, so that a grammar mistake can never freeze an editor.
+pub const PARSE_STEPS_PER_BYTE: usize = 400;
+/// Counted parser steps every parse may take, however short the text.
+pub const BASE_PARSE_STEPS: usize = 100_000;
+
+/// pest's step budget is process-wide: contract parses take turns, each with its own budget.
+static PARSER: Mutex<()> = Mutex::new(());
+
+/// Parses `text` from `rule` within `steps` counted parser steps (`None`: the budget for its
+/// length). The result borrows `text`, not the lock.
+fn parse_rule(
+    rule: Rule,
+    text: &str,
+    steps: Option<usize>,
+) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    let steps = steps.unwrap_or(BASE_PARSE_STEPS + PARSE_STEPS_PER_BYTE * text.len());
+    let _turn = PARSER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pest::set_error_detail(true);
+    pest::set_call_limit(NonZeroUsize::new(steps));
+    let result = ObcParser::parse(rule, text);
+    // Reads of single data cells do not take turns; they see the base budget at least.
+    pest::set_call_limit(NonZeroUsize::new(BASE_PARSE_STEPS));
+    result
+}
+
+/// Whether pest stopped because the step budget ran out.
+fn out_of_steps(error: &pest::error::Error<Rule>) -> bool {
+    matches!(&error.variant, ErrorVariant::CustomError { message } if message.contains("call limit"))
+}
+
+/// The guard's finding when a parse runs out of steps. Reading is linear, so this means a
+/// mistake in obc's grammar, not in the contract; it is reported rather than freezing the caller.
+fn too_complex(text: &str, file: FileId) -> Diagnostic {
+    Diagnostic::new(
+        Code::TooComplexToRead,
+        file,
+        Span::new(0, text.lines().next().map_or(0, str::len)),
+        format!(
+            "reading this file took more than {} steps, more than any contract of its size needs",
+            BASE_PARSE_STEPS + PARSE_STEPS_PER_BYTE * text.len()
+        ),
+        "file starts here",
+    )
+    .with_help("this is a fault in obc, not in the contract: please report it with the file attached; meanwhile, look for a block left half written")
+}
+
+/// The fewest counted parser steps in which `text` is read as a file, as [`parse`] reads it: a
+/// measure of parsing work that does not depend on the machine, for tests and benchmarks. `None`
+/// when it takes more than `most` steps, or the file is refused before parsing. (Explaining an
+/// unreadable part re-reads only that part, so it adds at most the same again.)
+pub fn parse_steps(text: &str, most: usize) -> Option<usize> {
+    let braces = prescan::prescan(text, FileId(0)).ok()?;
+    let readable = braces.readable(text);
+    let fits = |steps: usize| match parse_rule(Rule::file, &readable, Some(steps)) {
+        Ok(_) => true,
+        Err(error) => !out_of_steps(&error),
+    };
+    let mut high = 16;
+    while !fits(high) {
+        if high >= most {
+            return None;
+        }
+        high = (high * 2).min(most);
+    }
+    let mut low = high / 2;
+    while low + 1 < high {
+        let middle = low + (high - low) / 2;
+        if fits(middle) {
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    Some(high)
+}
+
 /// The tree that could be built and every syntax diagnostic.
 pub struct Parsed {
     pub file: ast::File,
@@ -32,14 +115,29 @@ pub struct Parsed {
 
 /// Parses one file. `file` is the id diagnostics are reported against.
 pub fn parse(text: &str, file: FileId) -> Parsed {
-    pest::set_error_detail(true);
-    if let Some(diagnostic) = refuse_pathological(text, file) {
-        return Parsed {
-            file: ast::File::default(),
-            diagnostics: vec![diagnostic],
-        };
-    }
-    let pairs = match ObcParser::parse(Rule::file, text) {
+    parse_within(text, file, None)
+}
+
+/// [`parse`], with the main read limited to `steps` counted parser steps (`None`: the budget for
+/// the text's length).
+fn parse_within(text: &str, file: FileId, steps: Option<usize>) -> Parsed {
+    let braces = match prescan::prescan(text, file) {
+        Ok(braces) => braces,
+        Err(diagnostic) => {
+            return Parsed {
+                file: ast::File::default(),
+                diagnostics: vec![diagnostic],
+            }
+        }
+    };
+    let readable = braces.readable(text);
+    let reading = Reading {
+        text,
+        readable: &readable,
+        braces: &braces,
+        file,
+    };
+    let pairs = match parse_rule(Rule::file, &readable, steps) {
         Ok(mut pairs) => match pairs.next() {
             Some(pair) => pair,
             None => {
@@ -63,7 +161,7 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
     };
     let mut tree = ast::File::default();
     let mut syntax = Vec::new();
-    collect_trivia(pairs.clone(), None, text, file, &mut tree, &mut syntax);
+    collect_trivia(pairs.clone(), None, &reading, &mut tree, &mut syntax);
     for pair in pairs.into_inner() {
         if let Some(block) = lowerer.block(pair) {
             tree.blocks.push(block);
@@ -97,80 +195,13 @@ pub fn parse_date(text: &str) -> Option<ast::DateLit> {
 }
 
 /// Refuses input that no contract could be: too large, or nested deeper than the grammar nests.
-fn refuse_pathological(text: &str, file: FileId) -> Option<Diagnostic> {
-    if text.len() > MAX_FILE_BYTES {
-        return Some(
-            Diagnostic::new(
-                Code::FileTooLarge,
-                file,
-                Span::new(0, 0),
-                format!(
-                    "the file is {} bytes, more than the {} bytes obc reads",
-                    text.len(),
-                    MAX_FILE_BYTES
-                ),
-                "file starts here",
-            )
-            .with_help("split the contract into files joined with `import`"),
-        );
-    }
-    let mut depth = 0usize;
-    let mut brackets = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut escaped = false;
-    for (offset, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' || c == '\n' {
-                in_string = false;
-            }
-        } else {
-            match c {
-                '"' => in_string = true,
-                '/' if text[offset..].starts_with("//") => in_comment = true,
-                '{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(
-                            Diagnostic::new(
-                                Code::NestingTooDeep,
-                                file,
-                                Span::new(offset, offset + 1),
-                                format!("braces are nested more than {MAX_NESTING} deep"),
-                                "too deep",
-                            )
-                            .with_help("blocks nest at most two deep (a tiers table in a payment); close the blocks you opened with `}`"),
-                        );
-                    }
-                }
-                '}' => depth = depth.saturating_sub(1),
-                '(' => {
-                    brackets += 1;
-                    if brackets > MAX_NESTING {
-                        return Some(
-                            Diagnostic::new(
-                                Code::NestingTooDeep,
-                                file,
-                                Span::new(offset, offset + 1),
-                                format!("brackets are nested more than {MAX_NESTING} deep"),
-                                "too deep",
-                            )
-                            .with_help("a calculation needs only a few brackets; close the brackets you opened with `)`"),
-                        );
-                    }
-                }
-                ')' => brackets = brackets.saturating_sub(1),
-                _ => {}
-            }
-        }
-    }
-    None
+/// A file being read: the text as written, which messages quote, and the text the grammar reads
+/// (the same, with unclosed braces hidden).
+struct Reading<'t> {
+    text: &'t str,
+    readable: &'t str,
+    braces: &'t prescan::Braces,
+    file: FileId,
 }
 
 fn pair_span(pair: &Pair<Rule>) -> Span {
@@ -178,26 +209,31 @@ fn pair_span(pair: &Pair<Rule>) -> Span {
 }
 
 /// Explains an unreadable top-level block by re-reading it strictly.
-fn explain_bad_block(pair: &Pair<Rule>, text: &str, file: FileId) -> Diagnostic {
+fn explain_bad_block(pair: &Pair<Rule>, reading: &Reading) -> Diagnostic {
+    let (text, file) = (reading.text, reading.file);
     let span = pair_span(pair);
-    let slice = &text[span.start..span.end];
-    match ObcParser::parse(Rule::strict_block, slice) {
-        Err(error) if is_unclosed(&error, slice) => {
-            let first_line = slice.lines().next().unwrap_or_default().trim_end();
-            let keyword = first_line.split_whitespace().next().unwrap_or("block");
-            let end = span.start + slice.trim_end().len();
-            Diagnostic::new(
-                Code::SyntaxError,
-                file,
-                Span::new(span.start, span.start + first_line.len()),
-                format!("this `{keyword}` block is never closed"),
-                "block opened here",
-            )
-            .with_label(Span::new(end, end), "expected `}` here")
-            .with_help(format!(
-                "add a line with `}}` at the end of the `{keyword}` block"
-            ))
-        }
+    let slice = &reading.readable[span.start..span.end];
+    let never_closed = || {
+        let first_line = slice.lines().next().unwrap_or_default().trim_end();
+        let keyword = first_line.split_whitespace().next().unwrap_or("block");
+        let end = span.start + slice.trim_end().len();
+        Diagnostic::new(
+            Code::SyntaxError,
+            file,
+            Span::new(span.start, span.start + first_line.len()),
+            format!("this `{keyword}` block is never closed"),
+            "block opened here",
+        )
+        .with_label(Span::new(end, end), "expected `}` here")
+        .with_help(format!(
+            "add a line with `}}` at the end of the `{keyword}` block, or remove a `{{` typed by mistake"
+        ))
+    };
+    if reading.braces.first_unclosed_in(span).is_some() {
+        return never_closed();
+    }
+    match parse_rule(Rule::strict_block, slice, None) {
+        Err(error) if is_unclosed(&error, slice) => never_closed(),
         Err(error) => error_to_diagnostic(&error, text, span.start, file, None),
         // Cannot happen: the block would have been read. Say so plainly all the same.
         Ok(_) => Diagnostic::new(
@@ -238,12 +274,8 @@ fn is_unclosed(error: &pest::error::Error<Rule>, slice: &str) -> bool {
 }
 
 /// Explains an unreadable setting by re-reading it with the rule of its block.
-fn explain_bad_setting(
-    pair: &Pair<Rule>,
-    block: Option<Rule>,
-    text: &str,
-    file: FileId,
-) -> Diagnostic {
+fn explain_bad_setting(pair: &Pair<Rule>, block: Option<Rule>, reading: &Reading) -> Diagnostic {
+    let (text, file) = (reading.text, reading.file);
     let span = pair_span(pair);
     let Some((rule, block_name)) = block.and_then(expected::setting_rule) else {
         return Diagnostic::new(
@@ -254,8 +286,8 @@ fn explain_bad_setting(
             "unreadable",
         );
     };
-    let slice = &text[span.start..span.end];
-    match ObcParser::parse(rule, slice) {
+    let slice = &reading.readable[span.start..span.end];
+    match parse_rule(rule, slice, None) {
         Err(error) => error_to_diagnostic(&error, text, span.start, file, Some(block_name)),
         Ok(pairs) => {
             // The setting was read but text follows it on the same line.
@@ -277,8 +309,7 @@ fn explain_bad_setting(
 fn collect_trivia(
     pair: Pair<Rule>,
     block: Option<Rule>,
-    text: &str,
-    file: FileId,
+    reading: &Reading,
     tree: &mut ast::File,
     syntax: &mut Vec<Diagnostic>,
 ) {
@@ -291,16 +322,16 @@ fn collect_trivia(
         }
         Rule::bad_block => {
             tree.unreadable.push(pair_span(&pair));
-            syntax.push(explain_bad_block(&pair, text, file))
+            syntax.push(explain_bad_block(&pair, reading))
         }
         Rule::bad_setting => {
             tree.unreadable.push(pair_span(&pair));
-            syntax.push(explain_bad_setting(&pair, block, text, file))
+            syntax.push(explain_bad_setting(&pair, block, reading))
         }
         rule => {
             let Some((setting, _)) = expected::setting_rule(rule) else {
                 for child in pair.into_inner() {
-                    collect_trivia(child, block, text, file, tree, syntax);
+                    collect_trivia(child, block, reading, tree, syntax);
                 }
                 return;
             };
@@ -310,12 +341,13 @@ fn collect_trivia(
                 let child_rule = child.as_rule();
                 let is_setting = child_rule == setting || child_rule == Rule::bad_setting;
                 let at = pair_span(&child);
-                let same_line = previous.is_some_and(|p| !text[p.end..at.start].contains('\n'));
+                let same_line =
+                    previous.is_some_and(|p| !reading.text[p.end..at.start].contains(['\n', '\r']));
                 if is_setting && same_line {
                     let before = previous.unwrap_or_default();
-                    syntax.push(setting_on_same_line(before, at, text, file));
+                    syntax.push(setting_on_same_line(before, at, reading.text, reading.file));
                 } else {
-                    collect_trivia(child, Some(rule), text, file, tree, syntax);
+                    collect_trivia(child, Some(rule), reading, tree, syntax);
                 }
                 if is_setting {
                     previous = Some(at);
@@ -352,6 +384,9 @@ fn error_to_diagnostic(
     file: FileId,
     block_name: Option<&str>,
 ) -> Diagnostic {
+    if out_of_steps(error) {
+        return too_complex(text, file);
+    }
     let position = base
         + match error.location {
             InputLocation::Pos(p) => p,
@@ -463,6 +498,15 @@ mod tests {
             codes(&text),
             vec!["E0003 braces are nested more than 32 deep"]
         );
+    }
+
+    #[test]
+    fn a_parse_that_runs_out_of_steps_is_reported_not_hung() {
+        let text = "indicator a \"A\" {\n  unit percent\n}\n";
+        let parsed = parse_within(text, FileId(0), Some(20));
+        let found: Vec<&str> = parsed.diagnostics.iter().map(|d| d.code.code()).collect();
+        assert_eq!(found, vec!["E0007"]);
+        assert!(parse(text, FileId(0)).diagnostics.is_empty());
     }
 
     #[test]

@@ -1,0 +1,128 @@
+//! One linear pass over a file before the grammar reads it: it refuses what no contract can be
+//! (too large, nested too deep) and matches braces as a reader would, skipping strings and
+//! comments.
+//!
+//! A `{` that is never closed is hidden from the grammar (replaced by a byte no rule accepts, at
+//! the same offset, so every span still points into the file as written). Without this, each rule
+//! that opens a brace would read on to the end of the file looking for its `}` and then try again
+//! from the next line: with a few unclosed braces that work grows exponentially, and a half-typed
+//! contract would freeze an editor. With it, every `{` the grammar sees has its `}`.
+
+use std::borrow::Cow;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+use super::{MAX_FILE_BYTES, MAX_NESTING};
+
+/// What the grammar reads in place of a `{` that is never closed.
+const HIDDEN_BRACE: char = '\u{1}';
+
+/// The braces in a file that are never closed, by offset, in order.
+pub(super) struct Braces {
+    pub unclosed: Vec<usize>,
+}
+
+impl Braces {
+    /// The text the grammar reads: `text` with every unclosed `{` hidden.
+    pub fn readable<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.unclosed.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        for &offset in &self.unclosed {
+            bytes[offset] = HIDDEN_BRACE as u8;
+        }
+        // Only ASCII bytes were swapped for ASCII bytes, so the text is still UTF-8.
+        Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+    }
+
+    /// The first unclosed brace in `span`.
+    pub fn first_unclosed_in(&self, span: Span) -> Option<usize> {
+        self.unclosed
+            .iter()
+            .copied()
+            .find(|&offset| span.start <= offset && offset < span.end)
+    }
+}
+
+/// Scans `text`: the braces never closed, or the diagnostic that refuses the file.
+pub(super) fn prescan(text: &str, file: FileId) -> Result<Braces, Diagnostic> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::new(
+            Code::FileTooLarge,
+            file,
+            Span::new(0, 0),
+            format!(
+                "the file is {} bytes, more than the {} bytes obc reads",
+                text.len(),
+                MAX_FILE_BYTES
+            ),
+            "file starts here",
+        )
+        .with_help("split the contract into files joined with `import`"));
+    }
+    let too_deep = |offset: usize, what: &str, help: &str| {
+        Diagnostic::new(
+            Code::NestingTooDeep,
+            file,
+            Span::new(offset, offset + 1),
+            format!("{what} are nested more than {MAX_NESTING} deep"),
+            "too deep",
+        )
+        .with_help(help.to_string())
+    };
+    let mut open: Vec<usize> = Vec::new();
+    let mut brackets = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for (offset, c) in text.char_indices() {
+        let newline = c == '\n' || c == '\r';
+        if in_comment {
+            in_comment = !newline;
+        } else if in_string {
+            if newline {
+                in_string = false;
+                escaped = false;
+            } else if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                '"' => in_string = true,
+                '/' if text[offset..].starts_with("//") => in_comment = true,
+                '{' => {
+                    open.push(offset);
+                    if open.len() > MAX_NESTING {
+                        return Err(too_deep(
+                            offset,
+                            "braces",
+                            "blocks nest at most two deep (a tiers table in a payment); close the blocks you opened with `}`",
+                        ));
+                    }
+                }
+                '}' => {
+                    open.pop();
+                }
+                '(' => {
+                    brackets += 1;
+                    if brackets > MAX_NESTING {
+                        return Err(too_deep(
+                            offset,
+                            "brackets",
+                            "a calculation needs only a few brackets; close the brackets you opened with `)`",
+                        ));
+                    }
+                }
+                ')' => brackets = brackets.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    Ok(Braces { unclosed: open })
+}
