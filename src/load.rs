@@ -22,14 +22,30 @@ pub fn load(path: &Path, sources: &mut Sources) -> std::io::Result<Workspace> {
 }
 
 /// Loads already-read text as the root file, resolving its imports from disk relative to `path`.
+///
+/// Imports may read only regular `.obc` files inside the root contract's folder, or inside a
+/// folder the caller allowed with [`Sources::allow_imports_from`]: a contract cannot make obc
+/// read (and quote in a message) a file outside its project, a device or a pipe.
 pub fn load_text(path: &Path, text: String, sources: &mut Sources) -> Workspace {
     let root = sources.add(SourceFile::new(path.display().to_string(), text));
+    let project = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut folders: Vec<PathBuf> = std::iter::once(project.to_path_buf())
+        .chain(sources.import_folders().iter().cloned())
+        .filter_map(|folder| std::fs::canonicalize(folder).ok())
+        .collect();
+    folders.dedup();
+    let project = project.display().to_string();
     let mut loader = Loader {
         sources,
         files: Vec::new(),
         diagnostics: Vec::new(),
         stack: Vec::new(),
         loaded: Vec::new(),
+        folders,
+        project,
     };
     loader.visit(root, path.to_path_buf());
     Workspace {
@@ -39,8 +55,23 @@ pub fn load_text(path: &Path, text: String, sources: &mut Sources) -> Workspace 
     }
 }
 
-fn read_text(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
+/// Reads a file as UTF-8 text, stopping as soon as it passes the size obc reads, so that a
+/// device such as `/dev/zero` cannot exhaust memory.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(syntax::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > syntax::MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "the file is larger than the {} MiB obc reads",
+                syntax::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         std::io::Error::new(
@@ -57,6 +88,10 @@ struct Loader<'s> {
     /// Canonical paths of the files being loaded, outermost first, to detect cycles.
     stack: Vec<PathBuf>,
     loaded: Vec<PathBuf>,
+    /// The folders imports may read from, canonical.
+    folders: Vec<PathBuf>,
+    /// The root contract's folder as the user wrote it, for messages.
+    project: String,
 }
 
 impl Loader<'_> {
@@ -79,7 +114,14 @@ impl Loader<'_> {
 
     fn import(&mut self, from: FileId, base: &Path, target: &str, span: Span) {
         let path = normalize(&base.join(target));
-        let canonical = std::fs::canonicalize(&path).unwrap_or(path.clone());
+        let canonical = match self.admit(&path) {
+            Ok(canonical) => canonical,
+            Err(refusal) => {
+                let diagnostic = refusal.diagnostic(from, span, target, &path, &self.project);
+                self.diagnostics.push(diagnostic);
+                return;
+            }
+        };
         if self.stack.contains(&canonical) {
             self.diagnostics.push(
                 Diagnostic::new(
@@ -120,6 +162,97 @@ impl Loader<'_> {
     }
 }
 
+impl Loader<'_> {
+    /// The canonical path of an import obc may read, or why it may not. Nothing is opened, and
+    /// nothing outside the project is even looked up, before the import is admitted.
+    fn admit(&self, path: &Path) -> Result<PathBuf, Refusal> {
+        if path.extension().and_then(|e| e.to_str()) != Some("obc") {
+            return Err(Refusal::NotAContract);
+        }
+        let inside = |p: &Path| self.folders.iter().any(|folder| p.starts_with(folder));
+        // Where the path points as written, before a link in its last part is followed; a folder
+        // that does not exist is placed by the path's own words.
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let written = match (std::fs::canonicalize(folder), path.file_name()) {
+            (Ok(folder), Some(name)) => folder.join(name),
+            _ => normalize(&std::env::current_dir().unwrap_or_default().join(path)),
+        };
+        if !inside(&written) {
+            return Err(Refusal::OutsideProject);
+        }
+        let canonical = match std::fs::canonicalize(path) {
+            Ok(canonical) => canonical,
+            Err(error) => return Err(Refusal::Unreadable(error)),
+        };
+        if !inside(&canonical) {
+            return Err(Refusal::LinksOutside);
+        }
+        match std::fs::metadata(&canonical) {
+            Ok(meta) if meta.is_file() => Ok(canonical),
+            Ok(meta) if meta.is_dir() => Err(Refusal::Unreadable(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory",
+            ))),
+            Ok(_) => Err(Refusal::NotARegularFile),
+            Err(error) => Err(Refusal::Unreadable(error)),
+        }
+    }
+}
+
+/// Why an import is not read.
+enum Refusal {
+    NotAContract,
+    OutsideProject,
+    LinksOutside,
+    NotARegularFile,
+    Unreadable(std::io::Error),
+}
+
+impl Refusal {
+    fn diagnostic(
+        &self,
+        from: FileId,
+        span: Span,
+        target: &str,
+        path: &Path,
+        project: &str,
+    ) -> Diagnostic {
+        let refused = |message: String, help: String| {
+            Diagnostic::new(Code::ImportRefused, from, span, message, "imported here")
+                .with_help(help)
+        };
+        match self {
+            Refusal::NotAContract => refused(
+                format!("`{target}` is not an obc file: imports name files ending in `.obc`"),
+                "import the contract files that hold the blocks you need; data files are given to `obc eval` with `--data`".to_string(),
+            ),
+            Refusal::OutsideProject => refused(
+                format!("`{target}` is outside the project folder"),
+                format!("imports read files in `{project}` (the contract's folder) and below: move the file there, or name its folder with `--allow-import FOLDER`"),
+            ),
+            Refusal::LinksOutside => refused(
+                format!("`{target}` is a link to a file outside the project folder"),
+                format!("imports read files in `{project}` (the contract's folder) and below, after following links: copy the file there, or name its folder with `--allow-import FOLDER`"),
+            ),
+            Refusal::NotARegularFile => refused(
+                format!("`{target}` is not a regular file"),
+                "imports read ordinary files only, not devices, pipes or sockets".to_string(),
+            ),
+            Refusal::Unreadable(error) => Diagnostic::new(
+                Code::ImportNotFound,
+                from,
+                span,
+                format!("cannot read `{target}`: {}", plain_io_error(error)),
+                "imported here",
+            )
+            .with_help(format!(
+                "the path is relative to this file's folder; check that `{}` exists",
+                path.display()
+            )),
+        }
+    }
+}
+
 /// `a/b/../c` as `a/c`, without touching the file system, so paths read as users expect.
 fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
@@ -144,6 +277,8 @@ pub fn plain_io_error(error: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_string(),
+        // obc's own words, already plain.
+        std::io::ErrorKind::InvalidData => error.to_string(),
         _ => {
             let text = error.to_string();
             text.split(" (os error")

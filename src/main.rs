@@ -21,6 +21,22 @@ use obc::source::Sources;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Let imports read `.obc` files in this folder too (by default only the contract's own
+    /// folder and below). May be given more than once.
+    #[arg(long, global = true, value_name = "FOLDER")]
+    allow_import: Vec<PathBuf>,
+}
+
+/// The folders `--allow-import` names, for every command that loads a contract.
+static IMPORT_FOLDERS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+
+/// An empty set of sources whose imports may read the folders `--allow-import` names.
+fn new_sources() -> Sources {
+    let mut sources = Sources::new();
+    for folder in IMPORT_FOLDERS.get().into_iter().flatten() {
+        sources.allow_imports_from(folder.clone());
+    }
+    sources
 }
 
 #[derive(Subcommand)]
@@ -186,6 +202,7 @@ const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = IMPORT_FOLDERS.set(cli.allow_import.clone());
     match cli.command {
         Command::Check {
             files,
@@ -247,7 +264,7 @@ fn main() -> ExitCode {
 }
 
 fn check(files: &[PathBuf], format: OutputFormat, deny_warnings: bool, color: Color) -> ExitCode {
-    let mut sources = Sources::new();
+    let mut sources = new_sources();
     let mut diagnostics = Vec::new();
     for path in files {
         match obc::load::load(path, &mut sources) {
@@ -314,7 +331,7 @@ fn eval(
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    let mut sources = Sources::new();
+    let mut sources = new_sources();
     let evaluation = match obc::eval::evaluate_files(
         contract,
         &data,
@@ -352,7 +369,7 @@ fn emit(
         EmitOutput::Html => obc::emit::EmitFormat::Html,
         EmitOutput::Ocds => obc::emit::EmitFormat::Ocds,
     };
-    let mut sources = Sources::new();
+    let mut sources = new_sources();
     let emission = match obc::emit::emit_file(contract, format, &mut sources) {
         Ok(emission) => emission,
         Err(error) => {
@@ -398,7 +415,7 @@ fn test(files: &[PathBuf], update: bool, coverage: bool) -> ExitCode {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut out = String::new();
     for path in files {
-        let mut sources = Sources::new();
+        let mut sources = new_sources();
         let workspace = match obc::load::load(path, &mut sources) {
             Ok(workspace) => workspace,
             Err(error) => {
@@ -511,7 +528,7 @@ fn report_to_stderr(
 /// Loads and checks a contract for a command that needs it without errors: the resolved
 /// contract, or the exit status after printing why not.
 fn checked(path: &std::path::Path) -> Result<obc::model::Contract, ExitCode> {
-    let mut sources = Sources::new();
+    let mut sources = new_sources();
     let workspace = obc::load::load(path, &mut sources).map_err(|error| {
         eprintln!(
             "error: cannot read `{}`: {}",

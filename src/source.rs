@@ -50,9 +50,33 @@ pub struct SourceFile {
     line_offset: usize,
 }
 
+/// Text as obc reads it: a byte-order mark at the start is dropped, and a carriage return not
+/// followed by a line feed (old Mac line endings) ends a line like one. Every other byte is kept,
+/// so offsets into the result match the file after its mark.
+pub fn readable_text(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl SourceFile {
+    /// A file of `text`, read as [`readable_text`] says.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
+        let text = readable_text(text.into());
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -113,11 +137,23 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Sources {
     files: Vec<SourceFile>,
+    /// Folders beyond the root contract's own that imports may read from.
+    import_folders: Vec<std::path::PathBuf>,
 }
 
 impl Sources {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Lets imports read files in `folder` (and below), besides the root contract's own folder.
+    pub fn allow_imports_from(&mut self, folder: std::path::PathBuf) {
+        self.import_folders.push(folder);
+    }
+
+    /// The folders imports may read from besides the root contract's own.
+    pub fn import_folders(&self) -> &[std::path::PathBuf] {
+        &self.import_folders
     }
 
     pub fn add(&mut self, file: SourceFile) -> FileId {
@@ -171,6 +207,15 @@ mod tests {
             }
         );
         assert_eq!(file.line_text(1_000_001), "P9,housed,2019-13-01");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_and_lone_carriage_returns_end_lines() {
+        let file = SourceFile::new("t", "\u{feff}a\rb\r\nc\r");
+        assert_eq!(file.text, "a\nb\r\nc\n");
+        assert_eq!(file.line_col(2), LineCol { line: 2, column: 1 });
+        assert_eq!(file.line_text(2), "b");
+        assert_eq!(file.line_col(5), LineCol { line: 3, column: 1 });
     }
 
     #[test]

@@ -420,3 +420,107 @@ fn tests_use_one_sign_convention() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A project in a temporary folder: `shared/library.obc` beside `project/contract.obc`, which
+/// imports `import` (a path relative to `project/`).
+fn project_importing(name: &str, import: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("obc-imports-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("project")).expect("temp dir");
+    std::fs::create_dir_all(dir.join("shared")).expect("temp dir");
+    std::fs::write(
+        dir.join("shared/library.obc"),
+        "indicator shared_one \"A shared indicator\" {\n  unit percent\n  better higher\n  reported annually\n  reporting only\n}\n",
+    )
+    .expect("written");
+    std::fs::write(
+        dir.join("project/contract.obc"),
+        format!("import \"{import}\"\n\ncontract \"C\" {{\n  commissioner \"A\"\n  provider \"B\"\n  term 2024-04-01 to 2025-03-31\n  value £1,000 per year\n}}\n"),
+    )
+    .expect("written");
+    dir
+}
+
+#[test]
+fn imports_outside_the_project_need_allow_import() {
+    let dir = project_importing("allow", "../shared/library.obc");
+    let contract = dir.join("project/contract.obc");
+    let contract = contract.to_str().expect("utf-8");
+    let refused = run(&["check", "--format", "concise", contract], 1);
+    assert!(refused.contains("E0008"), "{refused}");
+    assert!(
+        refused.contains("is outside the project folder"),
+        "{refused}"
+    );
+    let shared = dir.join("shared");
+    let allowed = run(
+        &[
+            "check",
+            contract,
+            "--allow-import",
+            shared.to_str().expect("utf-8"),
+        ],
+        0,
+    );
+    assert_eq!(allowed.trim(), "no problems found");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_link_out_of_the_project_and_a_pipe_are_refused_unread() {
+    let dir = project_importing("link", "linked.obc");
+    std::os::unix::fs::symlink(
+        dir.join("shared/library.obc"),
+        dir.join("project/linked.obc"),
+    )
+    .expect("symlink");
+    let contract = dir.join("project/contract.obc");
+    let output = run(
+        &[
+            "check",
+            "--format",
+            "concise",
+            contract.to_str().expect("utf-8"),
+        ],
+        1,
+    );
+    assert!(output.contains("E0008"), "{output}");
+    assert!(
+        output.contains("is a link to a file outside the project folder"),
+        "{output}"
+    );
+    assert!(
+        !output.contains("shared_one"),
+        "nothing of the target is quoted: {output}"
+    );
+
+    // A pipe would block a reader for ever; it is refused without being opened.
+    let pipe = dir.join("project/pipe.obc");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    if made.is_ok_and(|status| status.success()) {
+        std::fs::write(&contract, "import \"pipe.obc\"\n").expect("written");
+        let output = run(
+            &[
+                "check",
+                "--format",
+                "concise",
+                contract.to_str().expect("utf-8"),
+            ],
+            1,
+        );
+        assert!(
+            output.contains("`pipe.obc` is not a regular file"),
+            "{output}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_endless_file_is_refused_at_the_size_limit() {
+    let output = run(&["check", "/dev/zero"], 2);
+    assert!(
+        output.contains("larger than the 16 MiB obc reads"),
+        "{output}"
+    );
+}

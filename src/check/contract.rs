@@ -52,7 +52,20 @@ pub(super) fn check(ctx: &mut Ctx, root: FileId) -> Option<Header> {
             Block::Payment(p) => Some((file, p.name.span)),
             _ => None,
         });
-        if let Some((file, span)) = first_payment {
+        let nothing_written = ctx.blocks().next().is_none()
+            && ctx.files.iter().all(|(_, tree)| tree.unreadable.is_empty());
+        if nothing_written {
+            ctx.report(
+                Diagnostic::new(
+                    Code::MissingContract,
+                    root,
+                    Span::new(0, 0),
+                    "the file is empty: there is no `contract` block",
+                    "nothing here",
+                )
+                .with_help("start with a `contract \"Title\" { ... }` block giving the term, value and money at risk; docs/language.md shows one"),
+            );
+        } else if let Some((file, span)) = first_payment {
             ctx.report(
                 Diagnostic::new(Code::MissingContract, file, span, "payments are defined but there is no `contract` block", "a payment")
                     .with_help("add a `contract \"Title\" { ... }` block with the term, value and money at risk"),
@@ -208,6 +221,10 @@ pub(super) fn invalid_date(span: Span, file: FileId) -> Diagnostic {
     .with_help("check the day and month: dates are written year-month-day, such as `2016-04-01`")
 }
 
+/// The longest term obc reads: a contract of more than a century is a typo in a year, and every
+/// analysis of the term is bounded by it.
+pub const MAX_TERM_YEARS: u32 = 100;
+
 fn term(
     ctx: &mut Ctx,
     settings: &[ast::Spanned<S>],
@@ -274,6 +291,25 @@ fn term(
         return None;
     }
     let _ = span;
+    let longest = ast::Duration {
+        count: MAX_TERM_YEARS,
+        unit: ast::TimeUnit::Year,
+    };
+    if calendar::add(start_date, longest).is_none_or(|limit| end_date >= limit) {
+        ctx.report(
+            Diagnostic::new(
+                Code::TermTooLong,
+                file,
+                start.span.cover(end_span),
+                format!(
+                    "the term runs from {start_date} to {end_date}, more than {MAX_TERM_YEARS} years"
+                ),
+                "too long for a contract",
+            )
+            .with_help("check the years of the dates: an outcomes contract runs for a few years, and obc reads terms of up to 100 years"),
+        );
+        return None;
+    }
     Some(Calendar {
         start: start_date,
         end: end_date,

@@ -316,7 +316,8 @@ fn resolve(ctx: Ctx) -> Option<model::Contract> {
 /// that line was it: the syntax error says it better. So inside such a block, findings that
 /// depend on the whole block (missing settings, gaps and order of bands, the shape and money of
 /// the payment) are dropped; when any payment, or a whole block, could not be read, so are the
-/// contract-wide sums of weights; and a name used only in unreadable text is not "unused".
+/// contract-wide sums of weights; a name used only in unreadable text is not "unused", and one
+/// that unreadable text may define is not "undefined".
 fn drop_cascades(
     diagnostics: &mut Vec<Diagnostic>,
     files: &[(FileId, ast::File)],
@@ -401,7 +402,10 @@ fn drop_cascades(
             || (d.code == Code::WeightsDoNotSum
                 && payments_unsure
                 && d.message.contains("weights"))
-            || (matches!(d.code, Code::UnusedIndicator | Code::UnusedValue) && named_in_unread(d));
+            || (matches!(
+                d.code,
+                Code::UnusedIndicator | Code::UnusedValue | Code::UndefinedName
+            ) && named_in_unread(d));
         !cascade
     });
 }

@@ -61,6 +61,8 @@ codes! {
     ImportNotFound = "E0005", "import-not-found", Error, "an imported file cannot be read";
     ImportCycle = "E0006", "import-cycle", Error, "files import each other in a circle";
     TooComplexToRead = "E0007", "too-complex-to-read", Error, "the file takes more work to read than any contract needs";
+    ImportRefused = "E0008", "import-refused", Error, "an import names a file outside the project, or one that is not an obc file";
+    TextDirectionControl = "W0009", "text-direction-control", Warning, "the text holds an invisible character that changes the order text is shown in";
 
     UndefinedName = "E0101", "undefined-name", Error, "a name is used but never defined";
     DuplicateName = "E0102", "duplicate-name", Error, "two blocks have the same name";
@@ -103,6 +105,7 @@ codes! {
     AssessedMoreOftenThanReported = "E0602", "assessed-more-often-than-reported", Error, "a payment is assessed more often than its data arrives";
     PaymentDueAfterTerm = "W0603", "payment-due-after-term", Warning, "a payment falls due after the contract term ends";
     PeriodOutsideTerm = "E0604", "period-outside-term", Error, "a period or contract year lies outside the term";
+    TermTooLong = "E0605", "term-too-long", Error, "the contract term is longer than 100 years";
 
     UnusedIndicator = "W0701", "unused-indicator", Warning, "an indicator is never used and not marked reporting only";
     EmptyOutcome = "W0702", "empty-outcome", Warning, "an outcome has no indicators";

@@ -9,8 +9,22 @@ use super::HumanStyle;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, Sources};
 
-/// A source file as miette reads it: its text under its name, without copying either.
-struct FileSource<'a>(&'a SourceFile);
+/// A source file as miette reads it: its text under its name, copied only to show the invisible
+/// characters that reorder text (W0009) as the replacement character U+FFFD: drawn raw, they
+/// would reorder the report itself. Each is three bytes, as U+FFFD is, so every offset holds.
+struct FileSource<'a>(&'a SourceFile, std::borrow::Cow<'a, str>);
+
+impl<'a> FileSource<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        let reorders = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let shown = if file.text.contains(reorders) {
+            std::borrow::Cow::Owned(file.text.replace(reorders, "\u{fffd}"))
+        } else {
+            std::borrow::Cow::Borrowed(file.text.as_str())
+        };
+        FileSource(file, shown)
+    }
+}
 
 impl SourceCode for FileSource<'_> {
     fn read_span<'b>(
@@ -19,11 +33,10 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents =
-            self.0
-                .text
-                .as_str()
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let contents = self
+            .1
+            .as_ref()
+            .read_span(span, context_lines_before, context_lines_after)?;
         // miette counts columns in bytes; report characters, as every other format does.
         let at = self.0.line_col(contents.span().offset());
         Ok(Box::new(MietteSpanContents::new_named(
@@ -110,7 +123,7 @@ pub(super) fn render(diagnostics: &[Diagnostic], sources: &Sources, style: Human
         let file = sources.get(diagnostic.file);
         let report = Report {
             diagnostic,
-            source: FileSource(file),
+            source: FileSource::new(file),
         };
         // Writing into a String cannot fail; should miette ever fail, fall back to one line.
         if handler.render_report(&mut out, &report).is_err() {

@@ -9,6 +9,7 @@ mod expected;
 mod grammar;
 pub(crate) mod literal;
 pub use literal::MONTH_NAMES;
+mod characters;
 mod lower;
 mod prescan;
 
@@ -124,13 +125,19 @@ fn parse_within(text: &str, file: FileId, steps: Option<usize>) -> Parsed {
     let braces = match prescan::prescan(text, file) {
         Ok(braces) => braces,
         Err(diagnostic) => {
+            // Nothing of a refused file is read.
+            let file = ast::File {
+                unreadable: vec![Span::new(0, text.len())],
+                ..ast::File::default()
+            };
             return Parsed {
-                file: ast::File::default(),
+                file,
                 diagnostics: vec![diagnostic],
-            }
+            };
         }
     };
     let readable = braces.readable(text);
+    let warnings = braces.warnings.clone();
     let reading = Reading {
         text,
         readable: &readable,
@@ -168,6 +175,7 @@ fn parse_within(text: &str, file: FileId, steps: Option<usize>) -> Parsed {
         }
     }
     syntax.extend(lowerer.diagnostics);
+    syntax.extend(warnings);
     Parsed {
         file: tree,
         diagnostics: syntax,
@@ -249,16 +257,22 @@ fn explain_bad_block(pair: &Pair<Rule>, reading: &Reading) -> Diagnostic {
 
 /// Text after a complete setting on the same line.
 fn setting_on_same_line(before: Span, at: Span, text: &str, file: FileId) -> Diagnostic {
-    let found = word_at(text, at.start);
+    let found = characters::found_at(text, at.start);
+    let message = match found.help {
+        Some(_) => format!("found {} after the end of a setting", found.words),
+        None => format!("unexpected {} after the end of a setting", found.words),
+    };
     Diagnostic::new(
         Code::SyntaxError,
         file,
         at,
-        format!("unexpected {found} after the end of a setting"),
+        message,
         "not part of the setting before it",
     )
     .with_label(before, "this setting is complete")
-    .with_help("put each setting on a line of its own, or remove the extra text")
+    .with_help(found.help.unwrap_or_else(|| {
+        "put each setting on a line of its own, or remove the extra text".to_string()
+    }))
 }
 
 /// Whether a strict re-read failed only because the block's closing brace is missing.
@@ -357,25 +371,6 @@ fn collect_trivia(
     }
 }
 
-/// The word at `offset`, in backticks, for "found ..." messages.
-fn word_at(text: &str, offset: usize) -> String {
-    let rest = &text[offset.min(text.len())..];
-    let word: String = rest
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .take(24)
-        .collect();
-    if word.is_empty() {
-        if rest.is_empty() {
-            "the end of the file".to_string()
-        } else {
-            "the end of the line".to_string()
-        }
-    } else {
-        format!("`{word}`")
-    }
-}
-
 /// Turns a pest error on `text[base..]` into a diagnostic in plain words.
 fn error_to_diagnostic(
     error: &pest::error::Error<Rule>,
@@ -413,22 +408,34 @@ fn error_to_diagnostic(
             }
         }
     }
-    let found = word_at(text, position);
-    let found_len = match found.strip_prefix('`').and_then(|f| f.strip_suffix('`')) {
-        Some(word) => word.len(),
-        None => 0,
-    };
-    let span = Span::new(position, (position + found_len).min(text.len()));
-    let expectation = join_alternatives(&wanted);
-    let message = match &expectation {
-        Some(e) => format!("expected {e}, found {found}"),
-        None => format!("unexpected {found}"),
-    };
-    let label = if found_len == 0 {
+    let found = characters::found_at(text, position);
+    let span = Span::new(position, (position + found.len).min(text.len()));
+    let line_start = text[..position].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = text[position..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| position + i);
+    let slip = characters::slip(&text[line_start..line_end], position - line_start);
+    let label = if found.len == 0 {
         "expected more here"
     } else {
         "not expected here"
     };
+    if let Some((message, help)) = slip {
+        return Diagnostic::new(Code::SyntaxError, file, span, message, label).with_help(help);
+    }
+    let expectation = join_alternatives(&wanted);
+    let message = match &expectation {
+        Some(e) => format!("expected {e}, found {}", found.words),
+        None if found.len == 0 && position >= text.trim_end().len() => {
+            "the file ends too early".to_string()
+        }
+        None if found.len == 0 => "the line ends too early".to_string(),
+        None if found.help.is_some() => format!("found {}", found.words),
+        None => format!("unexpected {}", found.words),
+    };
+    if let Some(help) = found.help {
+        return Diagnostic::new(Code::SyntaxError, file, span, message, label).with_help(help);
+    }
     let help =
         match block_name {
             Some(block) => format!(
@@ -520,6 +527,13 @@ mod tests {
     #[test]
     fn odd_unicode_is_reported_not_panicked_on() {
         let found = codes("indicator a \"Ünïcödé ✓\" {\n  unit 😀\n}\n\u{feff}\u{202e}\n");
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found,
+            vec![
+                "E0001 expected a unit: `percent`, `count`, `rate per 1,000`, `money`, `days`, `score 0 to 10` or `ratio`, found `😀`",
+                "E0001 expected a block such as `contract`, `indicator` or `payment`, found a zero-width no-break space (U+FEFF)",
+                "W0009 this line holds an invisible right-to-left override character (U+202E)",
+            ]
+        );
     }
 }

@@ -18,9 +18,11 @@ use super::{MAX_FILE_BYTES, MAX_NESTING};
 /// What the grammar reads in place of a `{` that is never closed.
 const HIDDEN_BRACE: char = '\u{1}';
 
-/// The braces in a file that are never closed, by offset, in order.
+/// The braces in a file that are never closed, by offset, in order, and the warnings the scan
+/// found on the way.
 pub(super) struct Braces {
     pub unclosed: Vec<usize>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Braces {
@@ -77,8 +79,18 @@ pub(super) fn prescan(text: &str, file: FileId) -> Result<Braces, Diagnostic> {
     let mut in_string = false;
     let mut in_comment = false;
     let mut escaped = false;
+    let mut warnings = Vec::new();
+    let mut warned_line = None;
+    let mut line = 0usize;
     for (offset, c) in text.char_indices() {
         let newline = c == '\n' || c == '\r';
+        if newline {
+            line += 1;
+        }
+        if is_direction_control(c) && warned_line != Some(line) {
+            warned_line = Some(line);
+            warnings.push(direction_control(c, offset, file));
+        }
         if in_comment {
             in_comment = !newline;
         } else if in_string {
@@ -124,5 +136,39 @@ pub(super) fn prescan(text: &str, file: FileId) -> Result<Braces, Diagnostic> {
             }
         }
     }
-    Ok(Braces { unclosed: open })
+    Ok(Braces {
+        unclosed: open,
+        warnings,
+    })
+}
+
+/// The invisible characters that reorder how text is shown (Unicode's embeddings, overrides and
+/// isolates): text with them can read differently on screen from how obc reads it.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn direction_control(c: char, offset: usize, file: FileId) -> Diagnostic {
+    let name = match c {
+        '\u{202a}' => "left-to-right embedding",
+        '\u{202b}' => "right-to-left embedding",
+        '\u{202c}' => "pop directional formatting",
+        '\u{202d}' => "left-to-right override",
+        '\u{202e}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        _ => "pop directional isolate",
+    };
+    Diagnostic::new(
+        Code::TextDirectionControl,
+        file,
+        Span::new(offset, offset + c.len_utf8()),
+        format!(
+            "this line holds an invisible {name} character (U+{:04X})",
+            u32::from(c)
+        ),
+        "invisible character here",
+    )
+    .with_help("remove it: it changes the order in which text is shown, so the contract can read differently on screen, in the specification and in reviews from what obc reads")
 }

@@ -1,0 +1,149 @@
+//! What a syntax message says about the text it found: a word in backticks, or, for characters
+//! a message cannot show (invisible spaces, line separators, controls, curly quotes), their name
+//! and code point; and plain-words hints for the slips of text pasted from a word processor.
+
+/// What was found where the grammar stopped, as a message shows it.
+pub(super) struct Found {
+    /// `` `word` ``, "a no-break space (U+00A0)", "the end of the line".
+    pub words: String,
+    /// Bytes of the text the label marks.
+    pub len: usize,
+    /// Help that replaces the block's general help, when the found text says what went wrong.
+    pub help: Option<String>,
+}
+
+/// What is at `offset` in `text`.
+pub(super) fn found_at(text: &str, offset: usize) -> Found {
+    let rest = &text[offset.min(text.len())..];
+    let Some(first) = rest.chars().next() else {
+        return Found {
+            words: "the end of the file".to_string(),
+            len: 0,
+            help: None,
+        };
+    };
+    if let Some((name, help)) = unusual(first) {
+        return Found {
+            words: name,
+            len: first.len_utf8(),
+            help: Some(help.to_string()),
+        };
+    }
+    if first == '\n' || first == '\r' {
+        return Found {
+            words: "the end of the line".to_string(),
+            len: 0,
+            help: None,
+        };
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && unusual(*c).is_none())
+        .take(24)
+        .collect();
+    if word.is_empty() {
+        // Ordinary spaces, then more: name what follows them.
+        let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let after = found_at(text, offset + skipped);
+        return Found {
+            len: if after.len > 0 {
+                skipped + after.len
+            } else {
+                0
+            },
+            ..after
+        };
+    }
+    Found {
+        words: format!("`{word}`"),
+        len: word.len(),
+        help: None,
+    }
+}
+
+/// The name of a character a message cannot show, and what to do about it.
+fn unusual(c: char) -> Option<(String, &'static str)> {
+    const SPACE: &str = "replace it with an ordinary space, or remove it: it often comes with text pasted from a word processor";
+    const LINE: &str =
+        "replace it with an ordinary line break: obc ends lines only at a line feed or carriage return";
+    const CONTROL: &str =
+        "remove it: a contract is plain text, and this character cannot be seen in most editors";
+    const QUOTE: &str = "obc text goes in straight double quotes `\"`: replace the curly quotes, which word processors put in as you type";
+    const DASH: &str =
+        "write a plain hyphen `-`: word processors turn hyphens into dashes as you type";
+    const DIRECTION: &str = "remove it: it changes the order in which text is shown, so the contract would read differently on screen from how obc reads it";
+    let name = match c {
+        '\u{a0}' => "a no-break space",
+        '\u{2007}' | '\u{202f}' => "a narrow no-break space",
+        '\u{2000}'..='\u{200a}' | '\u{3000}' => "a wide space",
+        '\u{200b}' => "a zero-width space",
+        '\u{200c}' | '\u{200d}' | '\u{2060}' => "an invisible joiner",
+        '\u{feff}' => "a zero-width no-break space",
+        '\u{2028}' => "a line separator",
+        '\u{2029}' => "a paragraph separator",
+        '\u{85}' => "a next-line character",
+        '\u{b}' | '\u{c}' => "a page or tab break",
+        '\u{0}' => "a NUL character",
+        '\u{200e}' | '\u{200f}' | '\u{61c}' => "an invisible direction mark",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "an invisible text-direction control",
+        '“' | '”' | '„' | '‟' | '‘' | '’' | '‚' | '«' | '»' => {
+            return Some((format!("a curly quote `{c}`"), QUOTE));
+        }
+        '–' | '—' | '−' => return Some((format!("a dash `{c}`"), DASH)),
+        c if c.is_control() && c != '\t' && c != '\n' && c != '\r' => "a control character",
+        _ => return None,
+    };
+    let help = match c {
+        '\u{2028}' | '\u{2029}' | '\u{85}' => LINE,
+        '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            DIRECTION
+        }
+        c if c.is_control() => CONTROL,
+        _ => SPACE,
+    };
+    Some((format!("{name} (U+{:04X})", u32::from(c)), help))
+}
+
+/// A message and help for a slip that the text around the error makes certain: a space before
+/// `%`, a band written both ways, quotes from a word processor. `line` is the whole line and
+/// `column` the byte offset of the error in it.
+pub(super) fn slip(line: &str, column: usize) -> Option<(String, String)> {
+    let at = &line[column.min(line.len())..];
+    // `10 %`: a number, spaces, then a percent sign.
+    let digits = at
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(at.len());
+    if digits > 0
+        && at[digits..].starts_with([' ', '\t'])
+        && at[digits..].trim_start().starts_with('%')
+    {
+        let number = &at[..digits];
+        return Some((
+            format!(
+                "a percentage has no space before `%`: found `{}`",
+                at[..at.find('%').map_or(at.len(), |p| p + 1)].trim_end()
+            ),
+            format!("write `{number}%`"),
+        ));
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if let [side @ ("above" | "below"), low, "to", high, ..] = words.as_slice() {
+        if !at.starts_with("to") {
+            return None;
+        }
+        return Some((
+            format!("a band is written `{low} to {high}` or `{side} {low}`, not both"),
+            format!(
+                "write `{low} to {high} pays ...` for a band between two values, or `{side} {low} pays ...` for a band with one end open"
+            ),
+        ));
+    }
+    if at.starts_with(['“', '”']) {
+        let fixed = line.trim().replace(['“', '”'], "\"");
+        return Some((
+            "text is in curly quotes `“ ”`: obc text goes in straight double quotes".to_string(),
+            format!("write the line as `{fixed}`; word processors put curly quotes in as you type"),
+        ));
+    }
+    None
+}
