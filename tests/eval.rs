@@ -185,15 +185,10 @@ fn schedule_schema_is_current() {
     assert!(committed == generated, "docs/schema/schedule.schema.json is stale: run `OBC_UPDATE_SCHEMA=1 cargo test --test eval schedule_schema`");
 }
 
-/// Numbers and dates from an Excel workbook are read exactly: 82.25% pays 22.5% of the pot,
-/// and a date cell of 29 February 2020 is that day.
-#[test]
-fn excel_workbooks_are_read_exactly() {
+/// Evaluates `tests/excel/workbook.obc` against data files, with its findings in concise form.
+fn evaluate_workbook(data: &[&str]) -> (eval::Evaluation, String) {
     let mut sources = Sources::new();
-    let data = [
-        PathBuf::from("tests/excel/workbook.xlsx"),
-        PathBuf::from("tests/excel/workbook.xlsx#Participants"),
-    ];
+    let data: Vec<PathBuf> = data.iter().map(PathBuf::from).collect();
     let evaluation = eval::evaluate_files(
         Path::new("tests/excel/workbook.obc"),
         &data,
@@ -207,6 +202,17 @@ fn excel_workbooks_are_read_exactly() {
         &sources,
         HumanStyle::default(),
     );
+    (evaluation, report)
+}
+
+/// Numbers and dates from an Excel workbook are read exactly: 82.25% pays 22.5% of the pot,
+/// and a date cell of 29 February 2020 is that day.
+#[test]
+fn excel_workbooks_are_read_exactly() {
+    let (evaluation, report) = evaluate_workbook(&[
+        "tests/excel/workbook.xlsx",
+        "tests/excel/workbook.xlsx#Participants",
+    ]);
     let schedule = evaluation
         .schedule
         .unwrap_or_else(|| panic!("evaluates:\n{report}"));
@@ -225,6 +231,29 @@ fn excel_workbooks_are_read_exactly() {
     // Housed on 2019-05-20 and on 2020-02-29 (an Excel date cell in a leap year).
     assert_eq!(line("housing", "2019-05"), "1000.00");
     assert_eq!(line("housing", "2020-02"), "1000.00");
+}
+
+/// Workbooks get the checks CSV files get. `tests/excel/extra-cells.xlsx` has three sheets:
+/// `Indicators` with a note in column E of one row (column D empty), `Participants` with a note
+/// in column F of its record (column E empty), and `Repeated`, whose header names `value` and
+/// `Value`. The empty cells a sheet's range gives the header and the other rows are not
+/// reported; the notes are E0820 and the repeated column E0821, with none of its rows read
+/// (they would otherwise be second rows for the same quarters, E0807).
+#[test]
+fn workbook_extra_cells_and_repeated_columns_are_reported() {
+    let (_, report) = evaluate_workbook(&[
+        "tests/excel/extra-cells.xlsx",
+        "tests/excel/extra-cells.xlsx#Participants",
+        "tests/excel/extra-cells.xlsx#Repeated",
+    ]);
+    assert_eq!(
+        report,
+        "tests/excel/extra-cells.xlsx:3:24: error[E0820] line 3 has 5 cells but the header names 3 columns: `checked by JS` is not in any column
+tests/excel/extra-cells.xlsx#Participants:2:36: error[E0820] line 2 has 6 cells but the header names 4 columns: `moved again` is not in any column
+tests/excel/extra-cells.xlsx#Repeated:1:24: error[E0821] the header names the column `value` twice, as `value` and `Value`
+3 errors
+"
+    );
 }
 
 /// Every example contract evaluates against its bundled data with no findings at all; the
@@ -513,6 +542,8 @@ payment pd "B, squared" {
             "waits,2019/20 Q2,12\n",
             "completeness,2019/20,95\n",
             "home,2019/20 Q3,lots\n",
+            "completeness,2019/20,95,,checked\n",
+            "waits,2019/20 Q3,12,,\n",
         ])) {
             let (evaluation, sources, dir) = evaluate(&values, stray);
             let data_file = sources.iter().find(|(_, f)| f.name.ends_with("data.csv")).map(|(id, _)| id).expect("data file");

@@ -207,9 +207,14 @@ fn validate<'c>(
         match read {
             Ok(table) if table.column("participant").is_some() => {
                 v.check_columns(&table, &PARTICIPANT_COLUMNS.map(String::from));
-                reader.table(&table, source);
+                if !v.repeated_columns(&table, is_json) {
+                    for row in &table.rows {
+                        v.extra_cells(&table, row);
+                    }
+                    reader.table(&table, source);
+                }
             }
-            Ok(table) => v.table(&table),
+            Ok(table) => v.table(&table, is_json),
             Err(error) => v.diagnostics.push(
                 Diagnostic::new(Code::UnreadableData, file, error.span, error.message, "cannot be read")
                     .with_help("data files are CSV with a header row, or a JSON array of objects; see docs/evaluation.md"),
@@ -246,6 +251,71 @@ fn text(row: &Row, column: Option<usize>) -> Option<&Cell> {
         .get(column?)?
         .as_ref()
         .filter(|c| !c.text.trim().is_empty())
+}
+
+/// The message and help of E0820: a row with cells beyond the header's `width` columns.
+fn extra_cells_text(
+    line: usize,
+    extra: table::Extra,
+    width: usize,
+    first: &str,
+    before: Option<&str>,
+) -> (String, String) {
+    let columns = if width == 1 { "column" } else { "columns" };
+    let which = match extra.filled {
+        1 => format!("`{}` is", first.trim()),
+        n => format!("`{}` and {} more are", first.trim(), n - 1),
+    };
+    (
+        format!(
+            "line {line} has {} cells but the header names {width} {columns}: {which} not in any column",
+            extra.cells
+        ),
+        match split_number(before, first) {
+            Some(number) => format!("if `{number}` is one number, put it in quotes (`\"{number}\"`) so its comma does not split it; otherwise remove the cells past the last column, or name their column in the header"),
+            None => "remove the cells past the last column, or name their column in the header".to_string(),
+        },
+    )
+}
+
+/// `1,200` when a cell `1` and the next cell `200` look like one number that its thousands
+/// comma split in two, in CSV without quotes.
+fn split_number(before: Option<&str>, after: &str) -> Option<String> {
+    let before = before?.trim();
+    let after = after.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let whole = before.trim_start_matches(['£', '$', '€', '-']);
+    let group = after.get(..3)?;
+    let rest = after[3..].trim_end_matches('%');
+    let rest_ok = rest.is_empty() || rest.strip_prefix('.').is_some_and(digits);
+    (whole.len() <= 3 && digits(whole) && digits(group) && rest_ok)
+        .then(|| format!("{before},{after}"))
+}
+
+/// The message and help of E0821: a column named twice, in a header or a JSON object.
+fn repeated_column_text(repeat: &table::Repeat<impl Copy>, is_json: bool) -> (String, String) {
+    let name = &repeat.name;
+    let times = match repeat.times {
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    };
+    let written = if repeat.again_text == *name {
+        String::new()
+    } else {
+        format!(", as `{name}` and `{}`", repeat.again_text)
+    };
+    let (whole, keep) = if is_json {
+        (
+            "an object names",
+            format!("give `{name}` once in each object"),
+        )
+    } else {
+        ("the header names", format!("keep one `{name}` column"))
+    };
+    (
+        format!("{whole} the column `{name}` {times}{written}"),
+        format!("{keep}: obc cannot tell which holds the figures, so it reads none of this file's rows until the column is named once"),
+    )
 }
 
 /// A number as finance teams write it: `86.5`, `86.5%`, `1,200`, `£1,200.50`.
@@ -308,7 +378,7 @@ impl Validator<'_> {
             .push(Diagnostic::new(code, file, span, message, label).with_help(help));
     }
 
-    fn table(&mut self, table: &Table) {
+    fn table(&mut self, table: &Table, is_json: bool) {
         if table.column("indicator").is_none() {
             let span = table.columns.first().map(|c| c.span).unwrap_or_default();
             self.report(
@@ -335,16 +405,77 @@ impl Validator<'_> {
                 "add a `value` column, or `numerator` and `denominator` columns",
             );
         }
+        if self.repeated_columns(table, is_json) {
+            return;
+        }
         for row in &table.rows {
+            self.extra_cells(table, row);
             self.indicator_row(table, row);
         }
     }
 
-    /// Reports columns the contract does not use.
+    /// Reports each column the file names twice, once. Which of the two holds the figures
+    /// cannot be told, so then none of the file's rows are read (and none reported).
+    fn repeated_columns(&mut self, table: &Table, is_json: bool) -> bool {
+        for repeat in &table.repeats {
+            let (message, help) = repeated_column_text(repeat, is_json);
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateColumn,
+                    table.file,
+                    repeat.again,
+                    message,
+                    "named again",
+                )
+                .with_label(repeat.first, "first named here")
+                .with_help(help),
+            );
+        }
+        !table.repeats.is_empty()
+    }
+
+    /// Reports a row's cells beyond the header's last column, unless they are all empty.
+    fn extra_cells(&mut self, table: &Table, row: &Row) {
+        let texts = row
+            .cells
+            .iter()
+            .map(|c| c.as_ref().map_or("", |c| c.text.as_str()));
+        let Some(extra) = table::extra_cells(texts, table.columns.len()) else {
+            return;
+        };
+        let Some(first) = row.cells[extra.first].as_ref() else {
+            return;
+        };
+        let before = extra
+            .first
+            .checked_sub(1)
+            .and_then(|i| row.cells.get(i)?.as_ref())
+            .map(|c| c.text.as_str());
+        let (message, help) = extra_cells_text(
+            self.line(row),
+            extra,
+            table.columns.len(),
+            &first.text,
+            before,
+        );
+        self.report(
+            Code::ExtraCells,
+            table.file,
+            first.span,
+            message,
+            "not in any column",
+            help,
+        );
+    }
+
+    /// Reports columns the contract does not use; a column named twice is reported once.
     fn check_columns(&mut self, table: &Table, known: &[String]) {
-        for column in &table.columns {
+        for (index, column) in table.columns.iter().enumerate() {
             let name = column.text.trim();
-            if !known.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+            let again = table.columns[..index]
+                .iter()
+                .any(|c| table::same_column(&c.text, name));
+            if !again && !known.iter().any(|k| k.eq_ignore_ascii_case(name)) {
                 let help = match closest_name(name, known.iter().map(String::as_str)) {
                     Some(suggestion) => format!("did you mean `{suggestion}`?"),
                     None => format!("declare it in the contract (`factor {name} \"...\"` or `flag {name} \"...\"`), or remove the column"),
@@ -956,5 +1087,24 @@ impl Validator<'_> {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_split_by_its_comma_is_recognised() {
+        assert_eq!(split_number(Some("1"), "200"), Some("1,200".to_string()));
+        assert_eq!(
+            split_number(Some("£12"), "500.50"),
+            Some("£12,500.50".to_string())
+        );
+        assert_eq!(split_number(Some("86"), "5"), None);
+        assert_eq!(split_number(Some("1200"), "200"), None);
+        assert_eq!(split_number(Some("1"), "2€0"), None);
+        assert_eq!(split_number(Some("note"), "200"), None);
+        assert_eq!(split_number(None, "200"), None);
     }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::table::{field_spans, Table};
+use super::table::{extra_cells, field_spans, named_width, repeats, same_column, Table};
 use crate::check::closest_name;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Contract, Mechanism};
@@ -94,6 +94,8 @@ struct Problem {
     message: String,
     label: &'static str,
     help: String,
+    /// A second place to point at, on the same line: where a repeated column is first named.
+    also: Option<(ProblemAt, &'static str)>,
 }
 
 /// The cells of one record, by role, each with how to point at it.
@@ -176,6 +178,7 @@ impl<'c> Reader<'c> {
             message,
             label,
             help: help.into(),
+            also: None,
         });
     }
 
@@ -368,7 +371,8 @@ impl<'c> Reader<'c> {
             .flexible(true)
             .from_reader(std::io::BufReader::with_capacity(1 << 16, handle));
         let header = reader.headers().map_err(std::io::Error::other)?.clone();
-        let names: Vec<&str> = header.iter().collect();
+        let width = named_width(header.iter());
+        let names: Vec<&str> = header.iter().take(width).collect();
         let columns = Columns::find(&names);
         let header_at = ProblemAt::Line {
             file,
@@ -377,7 +381,8 @@ impl<'c> Reader<'c> {
         };
         for (index, name) in names.iter().enumerate() {
             let known = ["participant", "outcome", "achieved_on", "started_on"];
-            if !known.iter().any(|k| k.eq_ignore_ascii_case(name.trim())) {
+            let again = names[..index].iter().any(|n| same_column(n, name));
+            if !again && !known.iter().any(|k| k.eq_ignore_ascii_case(name.trim())) {
                 let help = match closest_name(name.trim(), known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "participant records have the columns `participant`, `outcome`, `achieved_on` and `started_on`".to_string(),
@@ -413,6 +418,28 @@ impl<'c> Reader<'c> {
         self.participants
             .files
             .insert(file, short_name(&path.display().to_string()));
+        let found = repeats(names.iter().copied());
+        for repeat in &found {
+            let (message, help) = super::repeated_column_text(repeat, false);
+            let column = |index: usize| ProblemAt::Line {
+                file,
+                line: 1,
+                column: Some(index),
+            };
+            self.problems.push(Problem {
+                code: Code::DuplicateColumn,
+                at: column(repeat.again),
+                message,
+                label: "named again",
+                help,
+                also: Some((column(repeat.first), "first named here")),
+            });
+        }
+        if !found.is_empty() {
+            // Which of the two columns holds the figures cannot be told: no record is read.
+            progress(total, total);
+            return Ok(());
+        }
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
@@ -449,6 +476,19 @@ impl<'c> Reader<'c> {
                 started_on: cell(columns.started_on),
             };
             let at = |column: Option<usize>| ProblemAt::Line { file, line, column };
+            if let Some(extra) = extra_cells(record.iter(), width) {
+                let first = record.get(extra.first).unwrap_or_default();
+                let before = extra.first.checked_sub(1).and_then(|i| record.get(i));
+                let (message, help) =
+                    super::extra_cells_text(line as usize, extra, width, first, before);
+                self.problem(
+                    Code::ExtraCells,
+                    at(Some(extra.first)),
+                    message,
+                    "not in any column",
+                    help,
+                );
+            }
             self.record(fields, line, file, &at, columns);
         }
         progress(total, total);
@@ -576,24 +616,32 @@ fn materialise(
             excerpts.insert((file, line), id);
         }
     }
+    let place = |at: ProblemAt| match at {
+        ProblemAt::Span(file, span) => (file, span),
+        ProblemAt::Line { file, line, column } => match excerpts.get(&(file, line)) {
+            Some(&id) => {
+                let text = &sources.get(id).text;
+                let line_len = text.trim_end_matches(['\n', '\r']).len();
+                let span = column
+                    .and_then(|c| field_spans(text, 0, c + 1).get(c).copied())
+                    .unwrap_or(Span::new(0, line_len));
+                (id, span)
+            }
+            None => (file, Span::new(0, 0)),
+        },
+    };
     problems
         .into_iter()
         .map(|p| {
-            let (file, span) = match p.at {
-                ProblemAt::Span(file, span) => (file, span),
-                ProblemAt::Line { file, line, column } => match excerpts.get(&(file, line)) {
-                    Some(&id) => {
-                        let text = &sources.get(id).text;
-                        let line_len = text.trim_end_matches(['\n', '\r']).len();
-                        let span = column
-                            .and_then(|c| field_spans(text, 0, c + 1).get(c).copied())
-                            .unwrap_or(Span::new(0, line_len));
-                        (id, span)
-                    }
-                    None => (file, Span::new(0, 0)),
-                },
-            };
-            Diagnostic::new(p.code, file, span, p.message, p.label).with_help(p.help)
+            let (file, span) = place(p.at);
+            let mut d = Diagnostic::new(p.code, file, span, p.message, p.label);
+            if let Some((at, label)) = p.also {
+                let (also_file, also_span) = place(at);
+                if also_file == file {
+                    d = d.with_label(also_span, label);
+                }
+            }
+            d.with_help(p.help)
         })
         .collect()
 }

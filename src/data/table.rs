@@ -1,10 +1,14 @@
 //! Reading a data file into rows of text cells, each cell with its exact place in the file, so
 //! that every problem can be reported with file, row and column. CSV is read by the `csv`
 //! crate; JSON is an array of objects, read with its values' original text (no floats).
+//!
+//! Column names are matched as the readers match them everywhere: trimmed, in capitals or small
+//! letters alike ([`same_column`]). A header cell left empty after the last named column names
+//! no column (spreadsheets export such cells); the cells under it are a row's extra cells.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::source::{FileId, Span};
@@ -28,16 +32,99 @@ pub struct Row {
 #[derive(Clone, Debug)]
 pub struct Table {
     pub file: FileId,
+    /// The named columns: a CSV header without its empty cells after the last name.
     pub columns: Vec<Cell>,
     pub rows: Vec<Row>,
+    /// Columns named more than once: in a CSV header, or within one JSON object.
+    pub repeats: Vec<Repeat<Span>>,
 }
 
 impl Table {
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.columns
-            .iter()
-            .position(|c| c.text.trim().eq_ignore_ascii_case(name))
+        self.columns.iter().position(|c| same_column(&c.text, name))
     }
+}
+
+/// Whether two column names name the same column: trimmed, in capitals or small letters alike.
+pub fn same_column(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// A column named more than once, found at `first` and again at `again` (a column index of a
+/// CSV header, or a span of the file).
+#[derive(Clone, Debug)]
+pub struct Repeat<At> {
+    /// The name as first written, trimmed.
+    pub name: String,
+    /// The name as written the second time, trimmed.
+    pub again_text: String,
+    pub first: At,
+    pub again: At,
+    /// How many times the name is given.
+    pub times: usize,
+}
+
+/// The columns a header names more than once, each once, in the order they are repeated.
+pub fn repeats<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<Repeat<usize>> {
+    let names: Vec<&str> = names.into_iter().collect();
+    let mut found: Vec<Repeat<usize>> = Vec::new();
+    for (again, name) in names.iter().enumerate() {
+        if name.trim().is_empty() || found.iter().any(|r| same_column(&r.name, name)) {
+            continue;
+        }
+        let Some(first) = names[..again].iter().position(|n| same_column(n, name)) else {
+            continue;
+        };
+        found.push(Repeat {
+            name: names[first].trim().to_string(),
+            again_text: name.trim().to_string(),
+            first,
+            again,
+            times: names.iter().filter(|n| same_column(n, name)).count(),
+        });
+    }
+    found
+}
+
+/// How many header cells name columns: all but the empty ones after the last name.
+pub fn named_width<'a>(header: impl IntoIterator<Item = &'a str>) -> usize {
+    let mut width = 0;
+    for (index, name) in header.into_iter().enumerate() {
+        if !name.trim().is_empty() {
+            width = index + 1;
+        }
+    }
+    width
+}
+
+/// A row's cells beyond the header's last named column that are not empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Extra {
+    /// The index of the first extra cell that is not empty.
+    pub first: usize,
+    /// How many cells the row has, up to its last cell that is not empty.
+    pub cells: usize,
+    /// How many extra cells are not empty.
+    pub filled: usize,
+}
+
+/// The extra cells of a row whose header names `width` columns; `None` when every cell beyond
+/// them is empty (spreadsheets export trailing empty cells, which are harmless).
+pub fn extra_cells<'a>(cells: impl IntoIterator<Item = &'a str>, width: usize) -> Option<Extra> {
+    let mut extra: Option<Extra> = None;
+    for (index, text) in cells.into_iter().enumerate().skip(width) {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let e = extra.get_or_insert(Extra {
+            first: index,
+            cells: 0,
+            filled: 0,
+        });
+        e.cells = index + 1;
+        e.filled += 1;
+    }
+    extra
 }
 
 /// Why a file could not be read as a table: a message and where.
@@ -64,7 +151,19 @@ pub fn read_csv(text: &str, file: FileId) -> Result<Table, TableError> {
             })
         }
     };
-    let columns = cells(&header, text);
+    let mut columns = cells(&header, text);
+    columns.truncate(named_width(columns.iter().map(|c| c.text.as_str())));
+    let found = repeats(columns.iter().map(|c| c.text.as_str()));
+    let repeats = found
+        .into_iter()
+        .map(|r| Repeat {
+            first: columns[r.first].span,
+            again: columns[r.again].span,
+            name: r.name,
+            again_text: r.again_text,
+            times: r.times,
+        })
+        .collect();
     let mut rows = Vec::new();
     for record in records {
         let record = record.map_err(|e| csv_error(&e, text))?;
@@ -87,6 +186,7 @@ pub fn read_csv(text: &str, file: FileId) -> Result<Table, TableError> {
         file,
         columns,
         rows,
+        repeats,
     })
 }
 
@@ -162,9 +262,11 @@ pub(crate) fn field_spans(text: &str, start: usize, count: usize) -> Vec<Span> {
 }
 
 /// Reads a JSON array of objects. Every value keeps its original text: numbers are never
-/// turned into floating point.
+/// turned into floating point. Keys are columns, matched as header names are; an object that
+/// gives a key twice (which JSON readers usually settle silently, by keeping the last) is a
+/// repeated column.
 pub fn read_json(text: &str, file: FileId) -> Result<Table, TableError> {
-    let objects: Vec<BTreeMap<Cow<str>, &RawValue>> = serde_json::from_str(text).map_err(|e| {
+    let objects: Vec<Entries> = serde_json::from_str(text).map_err(|e| {
         let line_start: usize = text
             .split_inclusive('\n')
             .take(e.line().saturating_sub(1))
@@ -182,31 +284,46 @@ pub fn read_json(text: &str, file: FileId) -> Result<Table, TableError> {
     let base = text.as_ptr() as usize;
     let offset = |raw: &RawValue| raw.get().as_ptr() as usize - base;
     let mut columns: Vec<Cell> = Vec::new();
-    let mut rows = Vec::new();
     for object in &objects {
-        for key in object.keys() {
-            if !columns.iter().any(|c| c.text == key.as_ref()) {
-                let span = object
-                    .get(key)
-                    .map(|raw| Span::new(offset(raw), offset(raw)))
-                    .unwrap_or_default();
+        for (key, raw) in &object.0 {
+            if !columns.iter().any(|c| same_column(&c.text, key)) {
                 columns.push(Cell {
-                    text: key.to_string(),
-                    span,
+                    text: key.clone(),
+                    span: key_span(text, offset(raw)),
                 });
             }
         }
     }
+    let mut rows = Vec::new();
+    let mut repeats: Vec<Repeat<Span>> = Vec::new();
     for (index, object) in objects.iter().enumerate() {
-        let mut cells = vec![None; columns.len()];
+        let mut cells: Vec<Option<Cell>> = vec![None; columns.len()];
         let mut span: Option<Span> = None;
-        for (key, raw) in object {
-            let Some(column) = columns.iter().position(|c| c.text == key.as_ref()) else {
+        for (position, (key, raw)) in object.0.iter().enumerate() {
+            let Some(column) = columns.iter().position(|c| same_column(&c.text, key)) else {
                 continue;
             };
             let start = offset(raw);
             let cell_span = Span::new(start, start + raw.get().len());
             span = Some(span.map_or(cell_span, |s| s.cover(cell_span)));
+            if cells[column].is_some() {
+                // The first key of the object with this name.
+                let earlier = object.0[..position]
+                    .iter()
+                    .find(|(k, _)| same_column(k, key));
+                if let Some((first_key, first_raw)) = earlier {
+                    if !repeats.iter().any(|r| same_column(&r.name, key)) {
+                        repeats.push(Repeat {
+                            name: first_key.trim().to_string(),
+                            again_text: key.trim().to_string(),
+                            first: key_span(text, offset(first_raw)),
+                            again: key_span(text, start),
+                            times: object.0.iter().filter(|(k, _)| same_column(k, key)).count(),
+                        });
+                    }
+                }
+                continue;
+            }
             let value = raw.get();
             let text = if value.starts_with('"') {
                 serde_json::from_str::<String>(value).unwrap_or_else(|_| value.to_string())
@@ -230,7 +347,57 @@ pub fn read_json(text: &str, file: FileId) -> Result<Table, TableError> {
         file,
         columns,
         rows,
+        repeats,
     })
+}
+
+/// The keys and values of one JSON object in the order written, keeping a key given twice.
+struct Entries<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Visit<'a> {
+            type Value = Entries<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Entries<'a>, M::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visit(PhantomData))
+    }
+}
+
+/// The span of the key (inside its quotes) whose value starts at `value`, found by reading
+/// back over the colon; an empty span at the value if the text is not shaped so.
+fn key_span(text: &str, value: usize) -> Span {
+    let bytes = text.as_bytes();
+    let before = text[..value].trim_end();
+    let Some(before) = before.strip_suffix(':').map(str::trim_end) else {
+        return Span::new(value, value);
+    };
+    let Some(end) = before.len().checked_sub(1).filter(|&e| bytes[e] == b'"') else {
+        return Span::new(value, value);
+    };
+    let escaped = |at: usize| {
+        bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count()
+            % 2
+            == 1
+    };
+    match (0..end).rev().find(|&at| bytes[at] == b'"' && !escaped(at)) {
+        Some(open) => Span::new(open + 1, end),
+        None => Span::new(value, value),
+    }
 }
 
 fn strip_position(message: &str) -> String {
@@ -265,6 +432,57 @@ mod tests {
             .expect("cell");
         assert_eq!(value.text, "0.1000000000000000055511151231257827");
         assert_eq!(&text[value.span.start..value.span.end], value.text);
+    }
+
+    #[test]
+    fn empty_cells_past_the_header_are_not_extra() {
+        let text = "indicator,period,value,,\na,2016/17 Q1,90,,\nb,2016/17 Q2,90, ,,x,y\n";
+        let table = read_csv(text, FileId(0)).expect("reads");
+        assert_eq!(table.columns.len(), 3, "empty header cells name no column");
+        let texts = |row: &Row| -> Vec<String> {
+            row.cells
+                .iter()
+                .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+                .collect()
+        };
+        let extra = |row: &Row| extra_cells(texts(row).iter().map(String::as_str), 3);
+        assert_eq!(extra(&table.rows[0]), None);
+        let found = extra(&table.rows[1]).expect("extra cells");
+        assert_eq!((found.first, found.cells, found.filled), (5, 7, 2));
+    }
+
+    #[test]
+    fn repeated_header_names_are_found_once_as_the_readers_match_them() {
+        let found = repeats(["indicator", "numerator", " Numerator ", "numerator", ""]);
+        assert_eq!(found.len(), 1);
+        let repeat = &found[0];
+        assert_eq!((repeat.first, repeat.again, repeat.times), (1, 2, 3));
+        assert_eq!(
+            (repeat.name.as_str(), repeat.again_text.as_str()),
+            ("numerator", "Numerator")
+        );
+        assert!(repeats(["indicator", "period", "value"]).is_empty());
+    }
+
+    #[test]
+    fn json_keys_given_twice_are_repeats_and_other_capitals_are_one_column() {
+        let text =
+            r#"[{"indicator": "a", "value": 1, "value": 2}, {"indicator": "a", "Value": 3}]"#;
+        let table = read_json(text, FileId(0)).expect("reads");
+        assert_eq!(table.columns.len(), 2);
+        let repeat = &table.repeats[0];
+        assert_eq!(&text[repeat.first.start..repeat.first.end], "value");
+        assert_eq!(
+            repeat.again.start,
+            text.rfind("\"value\"").expect("key") + 1
+        );
+        let value = table.column("value").expect("column");
+        let cell = table.rows[1].cells[value].as_ref().expect("cell");
+        assert_eq!(cell.text, "3");
+        assert_eq!(
+            &text[table.columns[0].span.start..table.columns[0].span.end],
+            "indicator"
+        );
     }
 
     #[test]

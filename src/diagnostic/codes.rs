@@ -131,6 +131,8 @@ codes! {
     RowsNotCombinable = "E0818", "rows-not-combinable", Error, "rows of shorter periods cannot be combined into a longer period's value";
     FractionForPercentage = "W0819", "fraction-for-percentage", Warning, "a percentage looks like it was given as a fraction";
     UnusedDataRow = "W0814", "unused-data-row", Warning, "a row is used by no payment, gateway or deduction";
+    ExtraCells = "E0820", "extra-cells", Error, "a data row has more cells than the header names";
+    DuplicateColumn = "E0821", "duplicate-column", Error, "a data file names the same column twice";
 }
 
 impl Code {
