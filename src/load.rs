@@ -55,30 +55,9 @@ pub fn load_text(path: &Path, text: String, sources: &mut Sources) -> Workspace 
     }
 }
 
-/// Reads a file as UTF-8 text, stopping as soon as it passes the size obc reads, so that a
-/// device such as `/dev/zero` cannot exhaust memory.
+/// Reads a contract file, up to the size obc reads.
 pub fn read_text(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(syntax::MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() > syntax::MAX_FILE_BYTES {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "the file is larger than the {} MiB obc reads",
-                syntax::MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("the file is not UTF-8 text (at byte {at})"),
-        )
-    })
+    crate::source::read_text(path, syntax::MAX_FILE_BYTES)
 }
 
 struct Loader<'s> {

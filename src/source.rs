@@ -50,6 +50,66 @@ pub struct SourceFile {
     line_offset: usize,
 }
 
+/// Reads a file as UTF-8 text, stopping as soon as it passes `max_bytes`, so that a device such
+/// as `/dev/zero` cannot exhaust memory.
+pub fn read_text(path: &std::path::Path, max_bytes: usize) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > max_bytes {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "the file is larger than the {} MiB obc reads",
+                max_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the file is not UTF-8 text (at byte {at})"),
+        )
+    })
+}
+
+/// The longest line obc reads from a file it streams: a line without an end (`/dev/zero`, a
+/// binary file) is refused here rather than read into memory for ever.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// A reader that fails once a line runs past [`MAX_LINE_BYTES`].
+pub struct LineLimited<R> {
+    inner: R,
+    line: usize,
+}
+
+impl<R> LineLimited<R> {
+    pub fn new(inner: R) -> Self {
+        LineLimited { inner, line: 0 }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LineLimited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        for &byte in &buf[..read] {
+            self.line = if byte == b'\n' { 0 } else { self.line + 1 };
+            if self.line > MAX_LINE_BYTES {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "a line is longer than the {} MiB obc reads: is this a text file?",
+                        MAX_LINE_BYTES / (1024 * 1024)
+                    ),
+                ));
+            }
+        }
+        Ok(read)
+    }
+}
+
 /// Text as obc reads it: a byte-order mark at the start is dropped, and a carriage return not
 /// followed by a line feed (old Mac line endings) ends a line like one. Every other byte is kept,
 /// so offsets into the result match the file after its mark.
@@ -216,6 +276,22 @@ mod tests {
         assert_eq!(file.line_col(2), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_text(2), "b");
         assert_eq!(file.line_col(5), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn an_endless_line_is_refused_not_read_for_ever() {
+        use std::io::Read;
+        let mut endless = LineLimited::new(std::io::repeat(b'0'));
+        let mut sink = Vec::new();
+        let error = endless.read_to_end(&mut sink).expect_err("refused");
+        assert!(
+            error.to_string().contains("a line is longer than"),
+            "{error}"
+        );
+        assert!(sink.len() <= MAX_LINE_BYTES + 64 * 1024);
+        let text = "a\n".repeat(MAX_LINE_BYTES);
+        let mut lines = LineLimited::new(text.as_bytes());
+        assert!(lines.read_to_end(&mut Vec::new()).is_ok());
     }
 
     #[test]

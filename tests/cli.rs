@@ -524,3 +524,41 @@ fn an_endless_file_is_refused_at_the_size_limit() {
         "{output}"
     );
 }
+
+#[test]
+fn endless_data_is_refused_at_the_limits() {
+    let output = run(
+        &[
+            "eval",
+            "contracts/richmond-community.obc",
+            "--data",
+            "/dev/zero",
+        ],
+        2,
+    );
+    assert!(
+        output.contains("larger than the 1024 MiB obc reads"),
+        "{output}"
+    );
+    // A participant file streamed record by record: a line without an end stops at 1 MiB.
+    let dir = std::env::temp_dir().join(format!("obc-endless-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let records = dir.join("participants.csv");
+    let mut text = String::from("participant,outcome,achieved_on\n");
+    text.push_str(&"0".repeat(2 * 1024 * 1024));
+    std::fs::write(&records, text).expect("written");
+    let output = run(
+        &[
+            "eval",
+            "contracts/help-to-live-at-home.obc",
+            "--data",
+            records.to_str().expect("utf-8"),
+        ],
+        1,
+    );
+    assert!(
+        output.contains("line 2 cannot be read: a line is longer than the 1 MiB"),
+        "{output}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -81,6 +81,10 @@ pub struct Dataset {
     pub participants: Participants,
 }
 
+/// The largest data file obc reads whole (indicator data, JSON). CSV files of participant
+/// records are streamed instead, and bounded line by line.
+pub const MAX_DATA_FILE_BYTES: usize = 1024 * 1024 * 1024;
+
 /// Reads a data file into the sources, so its cells can be pointed at. CSV and JSON are kept as
 /// they are. An Excel workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`) is read with calamine and its
 /// sheet (the first, or the one named after `#`: `outcomes.xlsx#Quarterly`) is written out as
@@ -94,14 +98,7 @@ pub fn read(path: &Path, sources: &mut Sources) -> std::io::Result<FileId> {
         };
         return Ok(sources.add(SourceFile::new(name, text)));
     }
-    let bytes = std::fs::read(path)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("the file is not UTF-8 text (at byte {at})"),
-        )
-    })?;
+    let text = crate::source::read_text(path, MAX_DATA_FILE_BYTES)?;
     Ok(sources.add(SourceFile::new(path.display().to_string(), text)))
 }
 
@@ -169,7 +166,9 @@ fn is_participant_csv(path: &Path) -> bool {
     let Ok(handle) = std::fs::File::open(path) else {
         return false;
     };
-    let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::new(handle));
+    let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::new(
+        crate::source::LineLimited::new(handle),
+    ));
     reader.headers().is_ok_and(|h| {
         h.iter()
             .any(|c| c.trim().eq_ignore_ascii_case("participant"))

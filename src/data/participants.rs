@@ -367,9 +367,9 @@ impl<'c> Reader<'c> {
     ) -> std::io::Result<()> {
         let total = std::fs::metadata(path)?.len();
         let handle = std::fs::File::open(path)?;
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(std::io::BufReader::with_capacity(1 << 16, handle));
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(
+            std::io::BufReader::with_capacity(1 << 16, crate::source::LineLimited::new(handle)),
+        );
         let header = reader.headers().map_err(std::io::Error::other)?.clone();
         let width = named_width(header.iter());
         let names: Vec<&str> = header.iter().take(width).collect();
@@ -445,6 +445,26 @@ impl<'c> Reader<'c> {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
+                Err(error) if matches!(error.kind(), csv::ErrorKind::Io(_)) => {
+                    // The file itself cannot be read on (a line without an end): stop here.
+                    let line = reader.position().line() as u32;
+                    let reason = match error.into_kind() {
+                        csv::ErrorKind::Io(io) => crate::load::plain_io_error(&io),
+                        _ => String::new(),
+                    };
+                    self.problem(
+                        Code::UnreadableData,
+                        ProblemAt::Line {
+                            file,
+                            line,
+                            column: None,
+                        },
+                        format!("line {line} cannot be read: {reason}"),
+                        "cannot be read",
+                        "a file of participant records is CSV text, one record a line",
+                    );
+                    break;
+                }
                 Err(error) => {
                     let line = error.position().map(|p| p.line() as u32).unwrap_or(0);
                     self.problem(
@@ -653,7 +673,8 @@ fn read_lines(path: &Path, lines: &BTreeSet<u32>) -> Vec<(u32, String)> {
     };
     let mut found = Vec::new();
     let last = lines.iter().next_back().copied().unwrap_or(0);
-    for (index, text) in std::io::BufReader::new(handle).lines().enumerate() {
+    let reader = std::io::BufReader::new(crate::source::LineLimited::new(handle));
+    for (index, text) in reader.lines().enumerate() {
         let number = index as u32 + 1;
         if number > last {
             break;
