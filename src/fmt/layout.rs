@@ -99,25 +99,29 @@ impl Writer<'_> {
     }
 
     fn top_level(&mut self, nodes: &[Node]) {
-        let mut previous: Option<&Node> = None;
+        // The node that started the last line (a trailing comment starts none), and the end of
+        // the last node.
+        let mut last: Option<(Shape, usize)> = None;
         for node in nodes {
-            match previous {
+            match last {
                 None => self.start(0),
-                Some(before) => {
-                    let between = &self.text[before.span.end..node.span.start];
+                Some((before, end)) => {
+                    let between = &self.text[end..node.span.start];
                     if node.is_comment() && !between.contains('\n') {
                         // A trailing comment stays at the end of its line.
-                    } else {
-                        self.blank = match (shape(before), shape(node)) {
-                            (Shape::Braced, _) | (Shape::Line, Shape::Braced) => true,
-                            _ => blank_lines(between),
-                        };
-                        self.start(0);
+                        self.node(node, 0);
+                        last = Some((before, node.span.end));
+                        continue;
                     }
+                    self.blank = match (before, shape(node)) {
+                        (Shape::Braced, _) | (Shape::Line, Shape::Braced) => true,
+                        _ => blank_lines(between),
+                    };
+                    self.start(0);
                 }
             }
             self.node(node, 0);
-            previous = Some(node);
+            last = Some((shape(node), node.span.end));
         }
     }
 
@@ -127,7 +131,12 @@ impl Writer<'_> {
             (Kind::Comment, _) => self.word(comment_text(self.text, node.span)),
             (Kind::Verbatim, _) => {
                 let mut lines = self.text[node.span.start..node.span.end].split('\n');
-                self.word(lines.next().unwrap_or_default().trim_end_matches([' ', '\t']));
+                self.word(
+                    lines
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end_matches([' ', '\t']),
+                );
                 for line in lines {
                     self.raw_line(line);
                 }

@@ -52,7 +52,10 @@ pub fn format(text: &str) -> Formatted {
     // Formatting only ever changes whitespace; if a fault in the layout ever did more, the file
     // is left alone rather than changed.
     if !same_words(text, &formatted) {
-        debug_assert!(false, "formatting changed more than whitespace:\n{formatted}");
+        debug_assert!(
+            false,
+            "formatting changed more than whitespace:\n{formatted}"
+        );
         return unchanged(kept_as_written);
     }
     Formatted {

@@ -69,7 +69,13 @@ pub(super) fn outline(text: &str, file: &ast::File) -> Vec<Node> {
     );
     flat.retain(|(span, _)| !span.is_empty() && span.end <= text.len());
     // Outer before inner; a band row before the same span as a plain item.
-    flat.sort_by_key(|(span, kind)| (span.start, Reverse(span.end), !matches!(kind, Kind::Band(_))));
+    flat.sort_by_key(|(span, kind)| {
+        (
+            span.start,
+            Reverse(span.end),
+            !matches!(kind, Kind::Band(_)),
+        )
+    });
     flat.dedup_by_key(|(span, _)| *span);
     let mut next = 0;
     let nodes = nest(&flat, &mut next, text.len());
@@ -207,8 +213,11 @@ fn resolve(text: &str, mut node: Node) -> Node {
                 children.into_iter().partition(|c| c.span.start < open);
             let body = body.into_iter().map(|c| resolve(text, c)).collect();
             node.children = header;
-            node.children
-                .extend(claim_gaps(text, Span::new(open + 1, node.span.end - 1), body));
+            node.children.extend(claim_gaps(
+                text,
+                Span::new(open + 1, node.span.end - 1),
+                body,
+            ));
         }
         None if first_item == node.span.end => {}
         _ => {
@@ -256,7 +265,12 @@ fn claim_gaps(text: &str, region: Span, children: Vec<Node>) -> Vec<Node> {
             comments.push(child);
             continue;
         }
-        claim(text, Span::new(from, child.span.start), &mut comments, &mut out);
+        claim(
+            text,
+            Span::new(from, child.span.start),
+            &mut comments,
+            &mut out,
+        );
         from = child.span.end;
         out.push(child);
     }
@@ -267,7 +281,11 @@ fn claim_gaps(text: &str, region: Span, children: Vec<Node>) -> Vec<Node> {
 /// Moves the comments of the stretch `gap` to `out`, with the text no node holds as one part
 /// kept as written, from its first to its last character outside comments.
 fn claim(text: &str, gap: Span, comments: &mut Vec<Node>, out: &mut Vec<Node>) {
-    let outside = |at: usize| !comments.iter().any(|c| c.span.start <= at && at < c.span.end);
+    let outside = |at: usize| {
+        !comments
+            .iter()
+            .any(|c| c.span.start <= at && at < c.span.end)
+    };
     let mut written = text[gap.start..gap.end]
         .char_indices()
         .map(|(offset, c)| (gap.start + offset, c))
@@ -276,11 +294,20 @@ fn claim(text: &str, gap: Span, comments: &mut Vec<Node>, out: &mut Vec<Node>) {
         out.append(comments);
         return;
     };
-    let (last, c) = written.last().unwrap_or((start, text[start..].chars().next().unwrap_or(' ')));
+    let (last, c) = written
+        .last()
+        .unwrap_or((start, text[start..].chars().next().unwrap_or(' ')));
     let end = last + c.len_utf8();
+    // A comment after an unreadable setting is in no list of the tree's; it is still a comment.
+    let stretch = &text[start..end];
+    let kind = if stretch.starts_with("//") && !stretch.contains('\n') {
+        Kind::Comment
+    } else {
+        Kind::Verbatim
+    };
     let mut verbatim = Some(Node {
         span: Span::new(start, end),
-        kind: Kind::Verbatim,
+        kind,
         open: None,
         children: Vec::new(),
     });
