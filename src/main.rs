@@ -692,20 +692,22 @@ fn fmt(files: &[PathBuf], check: bool) -> ExitCode {
         } else {
             path.display().to_string()
         };
-        let mut text = String::new();
         let read = if stdin {
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| ())
+            std::io::read_to_string(std::io::stdin())
         } else {
-            std::fs::read_to_string(path).map(|read| text = read)
+            obc::load::read_text(path)
         };
-        if let Err(error) = read {
-            eprintln!(
-                "error: cannot read `{name}`: {}",
-                obc::load::plain_io_error(&error)
-            );
-            status = ExitCode::from(EXIT_USAGE);
-            continue;
-        }
+        let text = match read {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!(
+                    "error: cannot read `{name}`: {}",
+                    obc::load::plain_io_error(&error)
+                );
+                status = ExitCode::from(EXIT_USAGE);
+                continue;
+            }
+        };
         let formatted = obc::fmt::format(&text);
         if formatted.kept_as_written > 0 {
             eprintln!(

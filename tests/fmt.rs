@@ -426,3 +426,148 @@ mod properties {
         }
     }
 }
+
+/// The command as a user runs it.
+mod cli {
+    use assert_cmd::Command;
+
+    const MESSY: &str = "indicator a \"A\"{\nunit percent   \n}\n";
+    const TIDY: &str = "indicator a \"A\" {\n  unit percent\n}\n";
+
+    fn obc() -> Command {
+        let mut cmd = Command::cargo_bin("obc").expect("the obc binary is built");
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// A fresh folder for one test's files.
+    fn folder(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("obc-fmt-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        dir
+    }
+
+    /// Runs `obc ARGS` with `stdin`, asserting the exit status: standard output and error.
+    fn run(args: &[&str], stdin: &str, status: i32) -> (String, String) {
+        let output = obc()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("obc runs");
+        let (out, err) = (
+            String::from_utf8(output.stdout).expect("UTF-8"),
+            String::from_utf8(output.stderr).expect("UTF-8"),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(status),
+            "obc {args:?}: {out}{err}"
+        );
+        (out, err)
+    }
+
+    #[test]
+    fn fmt_rewrites_a_file_in_place_and_leaves_a_tidy_one_alone() {
+        let dir = folder("rewrite");
+        let messy = dir.join("messy.obc");
+        let tidy = dir.join("tidy.obc");
+        std::fs::write(&messy, MESSY).expect("written");
+        std::fs::write(&tidy, TIDY).expect("written");
+        let before = std::fs::metadata(&tidy)
+            .and_then(|m| m.modified())
+            .expect("a time");
+        let (out, err) = run(
+            &["fmt", &messy.to_string_lossy(), &tidy.to_string_lossy()],
+            "",
+            0,
+        );
+        assert_eq!((out.as_str(), err.as_str()), ("", ""));
+        assert_eq!(std::fs::read_to_string(&messy).expect("readable"), TIDY);
+        assert_eq!(std::fs::read_to_string(&tidy).expect("readable"), TIDY);
+        let after = std::fs::metadata(&tidy)
+            .and_then(|m| m.modified())
+            .expect("a time");
+        assert_eq!(before, after, "a file already tidy is not written");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn check_lists_the_files_that_would_change_and_changes_none() {
+        let dir = folder("check");
+        let messy = dir.join("messy.obc");
+        let tidy = dir.join("tidy.obc");
+        std::fs::write(&messy, MESSY).expect("written");
+        std::fs::write(&tidy, TIDY).expect("written");
+        let (messy, tidy) = (messy.to_string_lossy(), tidy.to_string_lossy());
+        let (out, _) = run(&["fmt", "--check", &messy, &tidy], "", 1);
+        assert_eq!(out, format!("{messy}\n"));
+        assert_eq!(std::fs::read_to_string(&*messy).expect("readable"), MESSY);
+        let (out, _) = run(&["fmt", "--check", &tidy], "", 0);
+        assert_eq!(out, "");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn every_example_is_tidy_but_richmonds_band_tables() {
+        let (out, _) = run(
+            &[
+                "fmt",
+                "--check",
+                "contracts/help-to-live-at-home.obc",
+                "contracts/richmond-community.obc",
+            ],
+            "",
+            1,
+        );
+        insta::assert_snapshot!(out, @"contracts/richmond-community.obc");
+    }
+
+    #[test]
+    fn a_dash_reads_standard_input_and_writes_standard_output() {
+        let (out, err) = run(&["fmt", "-"], MESSY, 0);
+        assert_eq!((out.as_str(), err.as_str()), (TIDY, ""));
+        let (out, _) = run(&["fmt", "--check", "-"], MESSY, 1);
+        assert_eq!(out, "<standard input>\n");
+        run(&["fmt", "--check", "-"], TIDY, 0);
+    }
+
+    #[test]
+    fn unreadable_text_is_kept_and_a_note_says_so() {
+        let text = "indicator a {\n   unit   furlongs\n}\n";
+        let (out, err) = run(&["fmt", "-"], text, 0);
+        assert_eq!(out, "indicator a {\n  unit   furlongs\n}\n");
+        insta::assert_snapshot!(err, @"note: `<standard input>`: 1 part could not be read and is kept as written; `obc check` says why");
+    }
+
+    #[test]
+    fn files_that_cannot_be_read_are_usage_errors() {
+        let dir = folder("unreadable");
+        let tidy = dir.join("tidy.obc");
+        std::fs::write(&tidy, TIDY).expect("written");
+        let binary = dir.join("binary.obc");
+        std::fs::write(&binary, [0xff, 0xfe, 0x00]).expect("written");
+        let (_, err) = run(
+            &[
+                "fmt",
+                "no/such/file.obc",
+                &binary.to_string_lossy(),
+                &tidy.to_string_lossy(),
+            ],
+            "",
+            2,
+        );
+        assert!(
+            err.contains("error: cannot read `no/such/file.obc`: no such file"),
+            "{err}"
+        );
+        assert!(
+            err.contains("binary.obc`: the file is not utf-8 text (at byte 0)"),
+            "{err}"
+        );
+        run(&["fmt"], "", 2);
+        run(&["fmt", "--frobnicate", "x.obc"], "", 2);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
