@@ -176,6 +176,16 @@ fn language_reference_examples_format_to_the_same_tree() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// The examples in docs/formatting.md are laid out as `obc fmt` lays them out.
+#[test]
+fn formatting_guide_examples_are_formatted() {
+    let guide = include_str!("../docs/formatting.md");
+    for block in guide.split("```obc").skip(1) {
+        let code = block.split("```").next().unwrap_or_default().trim_start();
+        assert_eq!(format(code), code);
+    }
+}
+
 /// The example contracts change only where the layout rules say: band tables are aligned.
 #[test]
 fn examples_change_only_in_their_band_tables() {
@@ -429,6 +439,8 @@ mod properties {
 
 /// The command as a user runs it.
 mod cli {
+    use std::path::PathBuf;
+
     use assert_cmd::Command;
 
     const MESSY: &str = "indicator a \"A\"{\nunit percent   \n}\n";
@@ -447,6 +459,15 @@ mod cli {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a temporary folder");
         dir
+    }
+
+    /// A folder holding `messy.obc` and `tidy.obc`, and their paths.
+    fn messy_and_tidy(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+        let dir = folder(name);
+        let (messy, tidy) = (dir.join("messy.obc"), dir.join("tidy.obc"));
+        std::fs::write(&messy, MESSY).expect("written");
+        std::fs::write(&tidy, TIDY).expect("written");
+        (dir, messy, tidy)
     }
 
     /// Runs `obc ARGS` with `stdin`, asserting the exit status: standard output and error.
@@ -470,11 +491,7 @@ mod cli {
 
     #[test]
     fn fmt_rewrites_a_file_in_place_and_leaves_a_tidy_one_alone() {
-        let dir = folder("rewrite");
-        let messy = dir.join("messy.obc");
-        let tidy = dir.join("tidy.obc");
-        std::fs::write(&messy, MESSY).expect("written");
-        std::fs::write(&tidy, TIDY).expect("written");
+        let (dir, messy, tidy) = messy_and_tidy("rewrite");
         let before = std::fs::metadata(&tidy)
             .and_then(|m| m.modified())
             .expect("a time");
@@ -495,11 +512,7 @@ mod cli {
 
     #[test]
     fn check_lists_the_files_that_would_change_and_changes_none() {
-        let dir = folder("check");
-        let messy = dir.join("messy.obc");
-        let tidy = dir.join("tidy.obc");
-        std::fs::write(&messy, MESSY).expect("written");
-        std::fs::write(&tidy, TIDY).expect("written");
+        let (dir, messy, tidy) = messy_and_tidy("check");
         let (messy, tidy) = (messy.to_string_lossy(), tidy.to_string_lossy());
         let (out, _) = run(&["fmt", "--check", &messy, &tidy], "", 1);
         assert_eq!(out, format!("{messy}\n"));

@@ -93,47 +93,33 @@ pub(super) fn count_verbatim(nodes: &[Node]) -> usize {
 
 /// The spans of a block and of everything in it the tree holds.
 fn block_items(block: &Block, out: &mut Vec<(Span, Kind)>) {
-    fn all<T>(settings: &[ast::Spanned<T>], out: &mut Vec<(Span, Kind)>) {
+    /// A block (or an outcome, a rate card) and its settings.
+    fn with<T>(span: Span, settings: &[ast::Spanned<T>], out: &mut Vec<(Span, Kind)>) {
+        out.push((span, Kind::Item));
         out.extend(settings.iter().map(|s| (s.span, Kind::Item)));
     }
     match block {
-        Block::Import(import) => out.push((import.span, Kind::Item)),
-        Block::Contract(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
-        Block::Population(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
-        Block::Cohort(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
+        Block::Import(b) => out.push((b.span, Kind::Item)),
+        Block::Factor(b) | Block::Flag(b) => out.push((b.span, Kind::Item)),
+        Block::Contract(b) => with(b.span, &b.settings, out),
+        Block::Population(b) => with(b.span, &b.settings, out),
+        Block::Cohort(b) => with(b.span, &b.settings, out),
+        Block::Indicator(b) => with(b.span, &b.settings, out),
+        Block::Input(b) => with(b.span, &b.settings, out),
+        Block::Derived(b) => with(b.span, &b.settings, out),
+        Block::Deduction(b) => with(b.span, &b.settings, out),
+        Block::Gateway(b) => with(b.span, &b.settings, out),
+        Block::Advance(b) => with(b.span, &b.settings, out),
+        Block::Test(b) => with(b.span, &b.settings, out),
         Block::Domain(b) => {
             out.push((b.span, Kind::Item));
             out.extend(b.description.iter().map(|d| (d.span, Kind::Item)));
             for outcome in &b.outcomes {
-                out.push((outcome.span, Kind::Item));
-                all(&outcome.settings, out);
+                with(outcome.span, &outcome.settings, out);
             }
         }
-        Block::Indicator(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
-        Block::Factor(b) | Block::Flag(b) => out.push((b.span, Kind::Item)),
-        Block::Input(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
-        Block::Derived(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
         Block::Payment(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
+            with(b.span, &b.settings, out);
             for setting in &b.settings {
                 match &setting.node {
                     PaymentSetting::Tiers(bands) => out.extend(
@@ -141,26 +127,12 @@ fn block_items(block: &Block, out: &mut Vec<(Span, Kind)>) {
                             .iter()
                             .map(|band| (band.span, Kind::Band(band.node.range_span))),
                     ),
-                    PaymentSetting::RateCard(items) => all(items, out),
+                    PaymentSetting::RateCard(items) => {
+                        out.extend(items.iter().map(|s| (s.span, Kind::Item)))
+                    }
                     _ => {}
                 }
             }
-        }
-        Block::Deduction(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
-        Block::Gateway(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
-        Block::Advance(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
-        }
-        Block::Test(b) => {
-            out.push((b.span, Kind::Item));
-            all(&b.settings, out);
         }
     }
 }
@@ -290,13 +262,11 @@ fn claim(text: &str, gap: Span, comments: &mut Vec<Node>, out: &mut Vec<Node>) {
         .char_indices()
         .map(|(offset, c)| (gap.start + offset, c))
         .filter(|&(at, c)| !is_space(c) && outside(at));
-    let Some((start, _)) = written.next() else {
+    let Some(first) = written.next() else {
         out.append(comments);
         return;
     };
-    let (last, c) = written
-        .last()
-        .unwrap_or((start, text[start..].chars().next().unwrap_or(' ')));
+    let (start, (last, c)) = (first.0, written.next_back().unwrap_or(first));
     let end = last + c.len_utf8();
     // A comment after an unreadable setting is in no list of the tree's; it is still a comment.
     let stretch = &text[start..end];
