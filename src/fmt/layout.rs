@@ -25,9 +25,10 @@ pub(super) fn write(text: &str, nodes: &[Node]) -> String {
 /// What a top-level node is, for the blank lines around it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shape {
-    /// A block with a body, or a part kept as written.
+    /// A block with a body.
     Braced,
-    /// A block of one line: `import`, `factor`, `flag`, an `input` without a body.
+    /// A block of one line (`import`, `factor`, `flag`, an `input` without a body), or a part
+    /// kept as written (which runs up to the next block).
     Line,
     Comment,
 }
@@ -35,7 +36,7 @@ enum Shape {
 fn shape(node: &Node) -> Shape {
     match node.kind {
         Kind::Comment => Shape::Comment,
-        Kind::Verbatim => Shape::Braced,
+        Kind::Verbatim => Shape::Line,
         Kind::Item | Kind::Band(_) if node.open.is_some() => Shape::Braced,
         Kind::Item | Kind::Band(_) => Shape::Line,
     }

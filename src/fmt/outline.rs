@@ -201,29 +201,43 @@ fn resolve(text: &str, mut node: Node) -> Node {
     node
 }
 
-/// The first `{` in `span` outside quoted text and comments.
+/// The first `{` in `span` outside quoted text and `comments`.
 fn find_open(text: &str, span: Span, comments: &[Span]) -> Option<usize> {
     let mut in_quotes = false;
     let mut escaped = false;
-    for (offset, c) in text[span.start..span.end].char_indices() {
-        let at = span.start + offset;
-        if comments.iter().any(|s| s.start <= at && at < s.end) {
-            continue;
-        }
-        if in_quotes {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' | '\n' => in_quotes = false,
-                _ => {}
+    for piece in outside(span, comments.iter().copied()) {
+        for (offset, c) in text[piece.start..piece.end].char_indices() {
+            if in_quotes {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' | '\n' => in_quotes = false,
+                    _ => {}
+                }
+            } else if c == '"' {
+                in_quotes = true;
+            } else if c == '{' {
+                return Some(piece.start + offset);
             }
-        } else if c == '"' {
-            in_quotes = true;
-        } else if c == '{' {
-            return Some(at);
         }
     }
     None
+}
+
+/// The stretches of `span` outside `comments` (in order).
+fn outside(span: Span, comments: impl Iterator<Item = Span>) -> Vec<Span> {
+    let mut pieces = Vec::new();
+    let mut at = span.start;
+    for comment in comments {
+        if comment.start > at {
+            pieces.push(Span::new(at, comment.start.min(span.end)));
+        }
+        at = at.max(comment.end);
+    }
+    if at < span.end {
+        pieces.push(Span::new(at, span.end));
+    }
+    pieces
 }
 
 /// The children of `region`, with each stretch of text that no child holds made a part kept as
@@ -250,46 +264,69 @@ fn claim_gaps(text: &str, region: Span, children: Vec<Node>) -> Vec<Node> {
     out
 }
 
-/// Moves the comments of the stretch `gap` to `out`, with the text no node holds as one part
-/// kept as written, from its first to its last character outside comments.
+/// Moves the comments of the stretch `gap` to `out`, with the text no node holds, from its first
+/// to its last character outside comments, as a part kept as written.
 fn claim(text: &str, gap: Span, comments: &mut Vec<Node>, out: &mut Vec<Node>) {
-    let outside = |at: usize| {
-        !comments
-            .iter()
-            .any(|c| c.span.start <= at && at < c.span.end)
-    };
-    let mut written = text[gap.start..gap.end]
-        .char_indices()
-        .map(|(offset, c)| (gap.start + offset, c))
-        .filter(|&(at, c)| !is_space(c) && outside(at));
-    let Some(first) = written.next() else {
+    let pieces = outside(gap, comments.iter().map(|c| c.span));
+    let start = pieces.iter().find_map(|p| {
+        let at = text[p.start..p.end].find(|c| !is_space(c))?;
+        Some(p.start + at)
+    });
+    let end = pieces.iter().rev().find_map(|p| {
+        let kept = text[p.start..p.end].trim_end_matches(is_space).len();
+        (kept > 0).then_some(p.start + kept)
+    });
+    let (Some(start), Some(end)) = (start, end) else {
         out.append(comments);
         return;
     };
-    let (start, (last, c)) = (first.0, written.next_back().unwrap_or(first));
-    let end = last + c.len_utf8();
-    // A comment after an unreadable setting is in no list of the tree's; it is still a comment.
-    let stretch = &text[start..end];
-    let kind = if stretch.starts_with("//") && !stretch.contains('\n') {
-        Kind::Comment
-    } else {
-        Kind::Verbatim
-    };
-    let mut verbatim = Some(Node {
-        span: Span::new(start, end),
-        kind,
-        open: None,
-        children: Vec::new(),
-    });
+    let mut stretch = Some(unheld(text, Span::new(start, end)));
     for comment in comments.drain(..) {
         if comment.span.end <= start {
             out.push(comment);
         } else if comment.span.start >= end {
-            out.extend(verbatim.take());
+            out.extend(stretch.take().into_iter().flatten());
             out.push(comment);
         }
     }
-    out.extend(verbatim);
+    out.extend(stretch.into_iter().flatten());
+}
+
+/// Text the tree does not hold: kept as written, except the lines of comment that begin or end
+/// it, which are comments still (the tree keeps no comment that follows an unreadable part).
+fn unheld(text: &str, span: Span) -> Vec<Node> {
+    let node = |span, kind| Node {
+        span,
+        kind,
+        open: None,
+        children: Vec::new(),
+    };
+    let mut lines = Vec::new();
+    let mut at = span.start;
+    for line in text[span.start..span.end].split('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let from = at + (line.len() - trimmed.len());
+        let to = from + trimmed.trim_end_matches([' ', '\t']).len();
+        if to > from {
+            lines.push(Span::new(from, to));
+        }
+        at += line.len() + 1;
+    }
+    let comment = |line: &Span| text[line.start..line.end].starts_with("//");
+    let Some(first) = lines.iter().position(|l| !comment(l)) else {
+        return lines.into_iter().map(|l| node(l, Kind::Comment)).collect();
+    };
+    let last = lines.iter().rposition(|l| !comment(l)).unwrap_or(first);
+    let mut nodes: Vec<Node> = lines[..first]
+        .iter()
+        .map(|&l| node(l, Kind::Comment))
+        .collect();
+    nodes.push(node(
+        Span::new(lines[first].start, lines[last].end),
+        Kind::Verbatim,
+    ));
+    nodes.extend(lines[last + 1..].iter().map(|&l| node(l, Kind::Comment)));
+    nodes
 }
 
 /// `span` without whitespace at its end.
