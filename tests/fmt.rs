@@ -576,7 +576,8 @@ mod cli {
             "{err}"
         );
         assert!(
-            err.contains("binary.obc`: the file is not utf-8 text (at byte 0)"),
+            err.to_lowercase()
+                .contains("binary.obc`: the file is not utf-8 text (at byte 0)"),
             "{err}"
         );
         run(&["fmt"], "", 2);

@@ -35,7 +35,12 @@ pub fn format(text: &str) -> Formatted {
         changed: false,
         kept_as_written,
     };
-    let text_lf = unix_newlines(text);
+    // A byte-order mark is kept, and the text after it read as `obc check` reads it.
+    let (mark, body) = match text.strip_prefix('\u{feff}') {
+        Some(body) => ("\u{feff}", body),
+        None => ("", text),
+    };
+    let text_lf = unix_newlines(body);
     let parsed = syntax::parse(&text_lf, FileId(0));
     let refused = parsed.diagnostics.iter().any(|d| {
         matches!(
@@ -48,7 +53,7 @@ pub fn format(text: &str) -> Formatted {
     }
     let nodes = outline::outline(&text_lf, &parsed.file);
     let kept_as_written = outline::count_verbatim(&nodes);
-    let formatted = layout::write(&text_lf, &nodes);
+    let formatted = format!("{mark}{}", layout::write(&text_lf, &nodes));
     // Formatting only ever changes whitespace; if a fault in the layout ever did more, the file
     // is left alone rather than changed.
     if !same_words(text, &formatted) {
@@ -116,6 +121,16 @@ mod tests {
     fn line_endings_and_trailing_whitespace_are_normalised() {
         let text = "flag a \"A\"   \r\nflag b \"B\"\r\n\r\n\r\n";
         assert_eq!(fmt(text), "flag a \"A\"\nflag b \"B\"\n");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept_and_the_text_after_it_formatted() {
+        let formatted = format("\u{feff}flag a \"A\"  \nindicator b {\n unit percent\n}\n");
+        assert_eq!(
+            formatted.text,
+            "\u{feff}flag a \"A\"\n\nindicator b {\n  unit percent\n}\n"
+        );
+        assert_eq!(formatted.kept_as_written, 0);
     }
 
     #[test]
