@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod eval;
+pub mod fmt;
 pub mod intervals;
 pub mod limits;
 pub mod load;

@@ -140,6 +140,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffOutput::Human)]
         format: DiffOutput,
     },
+    /// Rewrite contract files in the canonical layout (docs/formatting.md).
+    Fmt {
+        /// The contract files; `-` reads standard input and writes standard output.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing: list the files that would change, and exit 1 if any would.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
         /// A code such as `E0301` or a name such as `tier-gap`.
@@ -211,6 +220,7 @@ fn main() -> ExitCode {
             color,
         } => check(&files, format, deny.is_some(), color),
         Command::Explain { code } => explain(&code),
+        Command::Fmt { files, check } => fmt(&files, check),
         Command::Curve {
             contract,
             payment,
@@ -667,6 +677,68 @@ fn terminal_width() -> usize {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100)
+}
+
+/// Formats each file in place (or only lists those that would change, with `--check`); `-` is
+/// standard input, formatted to standard output. Exit status: 0 done or nothing to change, 1 a
+/// file would change (`--check`), 2 a file could not be read or written.
+fn fmt(files: &[PathBuf], check: bool) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    let mut would_change = false;
+    for path in files {
+        let stdin = path.as_os_str() == "-";
+        let name = if stdin {
+            "<standard input>".to_string()
+        } else {
+            path.display().to_string()
+        };
+        let read = if stdin {
+            std::io::read_to_string(std::io::stdin())
+        } else {
+            obc::load::read_text(path)
+        };
+        let text = match read {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!(
+                    "error: cannot read `{name}`: {}",
+                    obc::load::plain_io_error(&error)
+                );
+                status = ExitCode::from(EXIT_USAGE);
+                continue;
+            }
+        };
+        let formatted = obc::fmt::format(&text);
+        if formatted.kept_as_written > 0 {
+            eprintln!(
+                "note: `{name}`: {} part{} could not be read and {} kept as written; `obc check` says why",
+                formatted.kept_as_written,
+                if formatted.kept_as_written == 1 { "" } else { "s" },
+                if formatted.kept_as_written == 1 { "is" } else { "are" },
+            );
+        }
+        if check {
+            if formatted.changed {
+                print(&format!("{name}\n"));
+                would_change = true;
+            }
+        } else if stdin {
+            print(&formatted.text);
+        } else if formatted.changed {
+            if let Err(error) = std::fs::write(path, &formatted.text) {
+                eprintln!(
+                    "error: cannot write `{name}`: {}",
+                    obc::load::plain_io_error(&error)
+                );
+                status = ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    if status == ExitCode::SUCCESS && would_change {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        status
+    }
 }
 
 fn explain(code: &str) -> ExitCode {
