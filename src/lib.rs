@@ -16,6 +16,7 @@ pub mod eval;
 pub mod intervals;
 pub mod limits;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod render;
 pub mod simulate;

@@ -140,6 +140,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffOutput::Human)]
         format: DiffOutput,
     },
+    /// Run a language server for editors over standard input and output (docs/editors.md).
+    Lsp,
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
         /// A code such as `E0301` or a name such as `tier-gap`.
@@ -211,6 +213,13 @@ fn main() -> ExitCode {
             color,
         } => check(&files, format, deny.is_some(), color),
         Command::Explain { code } => explain(&code),
+        Command::Lsp => match obc::lsp::run_stdio(&cli.allow_import) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(EXIT_FINDINGS)
+            }
+        },
         Command::Curve {
             contract,
             payment,
