@@ -174,12 +174,11 @@ fn names(snapshot: &Snapshot, wanted: Wanted) -> Vec<CompletionItem> {
     found
 }
 
-/// The contract years and fiscal years of the term, when the contract checks clean.
+/// The contract years and fiscal years of the term, when the contract checks clean (or did).
 fn periods(snapshot: &Snapshot) -> Vec<CompletionItem> {
-    let Some(contract) = &snapshot.analysis.contract else {
+    let Some(calendar) = &snapshot.calendar else {
         return Vec::new();
     };
-    let calendar = &contract.calendar;
     let mut found = Vec::new();
     for year in 1..=calendar.contract_years() {
         let Some((start, _)) = calendar.contract_year(year) else {

@@ -46,9 +46,7 @@ pub fn hover(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<Hover> 
 
 /// `E0301` or `W0303`: a code as written in text, not a code's name.
 fn is_code(word: &str) -> bool {
-    word.len() == 5
-        && word.starts_with(['E', 'W'])
-        && word[1..].chars().all(|c| c.is_ascii_digit())
+    word.len() == 5 && word.starts_with(['E', 'W']) && word[1..].chars().all(|c| c.is_ascii_digit())
 }
 
 fn explain(code: Code) -> String {
@@ -137,7 +135,10 @@ fn name(snapshot: &Snapshot, name: &str) -> Option<String> {
         _ => Vec::new(),
     };
     for line in details {
-        out.push_str(&format!("\n- {line}"));
+        match line.strip_prefix("  ") {
+            Some(nested) => out.push_str(&format!("\n  - {nested}")),
+            None => out.push_str(&format!("\n- {line}")),
+        }
     }
     Some(out)
 }
@@ -183,7 +184,10 @@ fn indicator_lines(text: &str, indicator: &ast::Indicator) -> Vec<String> {
             ),
             I::Reported(_) => format!("reported {}", written_after(text, setting.span, "reported")),
             I::Baseline { .. } => {
-                format!("baseline: {}", written_after(text, setting.span, "baseline"))
+                format!(
+                    "baseline: {}",
+                    written_after(text, setting.span, "baseline")
+                )
             }
             I::Target(_) => format!("target: {}", written_after(text, setting.span, "target")),
             I::ReportingOnly => "reporting only".to_string(),
@@ -206,12 +210,20 @@ fn payment_as_written(text: &str, payment: &ast::Payment) -> Vec<String> {
             P::Cap(_) => true,
             P::Tiers(bands) => {
                 lines.push(format!("tiers: {} bands", bands.len()));
-                lines.extend(bands.iter().map(|b| format!("  `{}`", written(text, b.span))));
+                lines.extend(
+                    bands
+                        .iter()
+                        .map(|b| format!("  `{}`", written(text, b.span))),
+                );
                 false
             }
             P::RateCard(items) => {
                 lines.push("rate card:".to_string());
-                lines.extend(items.iter().map(|i| format!("  `{}`", written(text, i.span))));
+                lines.extend(
+                    items
+                        .iter()
+                        .map(|i| format!("  `{}`", written(text, i.span))),
+                );
                 false
             }
             _ => false,
@@ -286,19 +298,25 @@ fn mechanism_lines(mechanism: &Mechanism, unit: Unit, currency: CurrencyCode) ->
         format!("from {} to {}{note}", value(from.at(1)), value(to.at(1)))
     };
     match mechanism {
-        Mechanism::Tiers(bands) => std::iter::once(format!("pays by tiers, {} bands:", bands.len()))
-            .chain(bands.iter().map(|band| {
-                let pays = match band.payout {
-                    BandPayout::Nothing => "nothing".to_string(),
-                    BandPayout::Share(s) => format!("{} of the pot", percent(s)),
-                    BandPayout::Amount(a) => money(a),
-                    BandPayout::Linear(a, b) => {
-                        format!("{} to {} of the pot, in a straight line", percent(a), percent(b))
-                    }
-                };
-                format!("  `{}` pays {pays}", band.text)
-            }))
-            .collect(),
+        Mechanism::Tiers(bands) => {
+            std::iter::once(format!("pays by tiers, {} bands:", bands.len()))
+                .chain(bands.iter().map(|band| {
+                    let pays = match band.payout {
+                        BandPayout::Nothing => "nothing".to_string(),
+                        BandPayout::Share(s) => format!("{} of the pot", percent(s)),
+                        BandPayout::Amount(a) => money(a),
+                        BandPayout::Linear(a, b) => {
+                            format!(
+                                "{} to {} of the pot, in a straight line",
+                                percent(a),
+                                percent(b)
+                            )
+                        }
+                    };
+                    format!("  `{}` pays {pays}", band.text)
+                }))
+                .collect()
+        }
         Mechanism::Linear {
             from,
             to,
@@ -368,9 +386,15 @@ mod tests {
     #[test]
     fn keywords_are_explained_from_the_language_reference() {
         let payment = keyword("payment").unwrap_or_default();
-        assert!(payment.contains("How one part of the money is earned"), "{payment}");
+        assert!(
+            payment.contains("How one part of the money is earned"),
+            "{payment}"
+        );
         let on = keyword("on").unwrap_or_default();
-        assert!(on.contains("on <indicator>") && on.contains("indicator the payment"), "{on}");
+        assert!(
+            on.contains("on <indicator>") && on.contains("indicator the payment"),
+            "{on}"
+        );
         let weight = keyword("weight").unwrap_or_default();
         assert!(weight.contains("weight"), "{weight}");
         assert_eq!(keyword("still_home_91"), None);

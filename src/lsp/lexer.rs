@@ -107,7 +107,9 @@ pub fn word_at(text: &str, offset: usize) -> Option<Span> {
     }
     let start = text[..offset]
         .rfind(|c: char| !is_word_char(c))
-        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
     let end = text[offset..]
         .find(|c: char| !is_word_char(c))
         .map_or(text.len(), |i| offset + i);

@@ -41,7 +41,10 @@ fn name_at<'s>(snapshots: &'s [Snapshot], url: &Url, position: Position) -> Opti
 
 fn location(snapshot: &Snapshot, file: FileId, span: Span) -> Option<Location> {
     let url = snapshot.url(file)?.clone();
-    Some(Location::new(url, Lines::new(snapshot.text(file)).range(span)))
+    Some(Location::new(
+        url,
+        Lines::new(snapshot.text(file)).range(span),
+    ))
 }
 
 pub fn definition(snapshots: &[Snapshot], url: &Url, position: Position) -> Option<Location> {

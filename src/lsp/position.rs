@@ -98,7 +98,11 @@ mod tests {
             if text[..offset].ends_with('\r') && text[offset..].starts_with('\n') {
                 continue;
             }
-            assert_eq!(lines.offset(lines.position(offset)), offset, "{text:?} at {offset}");
+            assert_eq!(
+                lines.offset(lines.position(offset)),
+                offset,
+                "{text:?} at {offset}"
+            );
         }
     }
 

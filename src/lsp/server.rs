@@ -55,7 +55,11 @@ pub fn serve(connection: &Connection, import_folders: &[PathBuf]) -> Result<(), 
                     initialized = true;
                     Response::new_ok(id, super::initialize_result())
                 } else if !initialized {
-                    error(id, ErrorCode::ServerNotInitialized, "the server is not initialized")
+                    error(
+                        id,
+                        ErrorCode::ServerNotInitialized,
+                        "the server is not initialized",
+                    )
                 } else if shutting_down {
                     error(id, ErrorCode::InvalidRequest, "the server is shutting down")
                 } else if request.method == req::Shutdown::METHOD {
@@ -128,7 +132,11 @@ impl Server {
     }
 
     /// The snapshot, file and byte offset of a position in a document.
-    fn at(&self, url: &Url, position: Position) -> Option<(&Snapshot, crate::source::FileId, usize)> {
+    fn at(
+        &self,
+        url: &Url,
+        position: Position,
+    ) -> Option<(&Snapshot, crate::source::FileId, usize)> {
         let (snapshot, file) = snapshot_for(&self.snapshots, url)?;
         let offset = Lines::new(snapshot.text(file)).offset(position);
         Some((snapshot, file, offset))
@@ -260,8 +268,7 @@ impl Server {
                 Some(p.text_document.uri)
             }
             note::DidCloseTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(params)
+                let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(params)
                 else {
                     return Vec::new();
                 };
@@ -278,7 +285,7 @@ impl Server {
     /// Checks every open document, keeping the workspaces of those no other open document
     /// imports (a document both imports and is imported by, in a cycle, is kept too).
     fn recheck(&mut self) {
-        let checked: Vec<Snapshot> = self
+        let mut checked: Vec<Snapshot> = self
             .documents
             .iter()
             .filter_map(|(url, document)| {
@@ -288,6 +295,10 @@ impl Server {
                 .ok()
             })
             .collect();
+        for snapshot in checked.iter_mut().filter(|s| s.calendar.is_none()) {
+            let before = self.snapshots.iter().find(|s| s.root == snapshot.root);
+            snapshot.calendar = before.and_then(|s| s.calendar);
+        }
         let imported: Vec<bool> = checked
             .iter()
             .map(|s| {

@@ -29,6 +29,9 @@ pub struct Snapshot {
     pub analysis: check::Analysis,
     /// The address of each file, by file id.
     pub urls: Vec<Option<Url>>,
+    /// The contract's calendar: this check's, or (while the text has errors, as it has while
+    /// a line is being typed) the last one the document checked clean with.
+    pub calendar: Option<crate::calendar::Calendar>,
 }
 
 /// Where a name is defined, and what it names.
@@ -76,12 +79,14 @@ impl Snapshot {
                 false => Url::from_file_path(&file.name).ok(),
             })
             .collect();
+        let calendar = analysis.contract.as_ref().map(|c| c.calendar);
         Snapshot {
             root: url.clone(),
             sources,
             workspace,
             analysis,
             urls,
+            calendar,
         }
     }
 
@@ -178,7 +183,8 @@ impl Snapshot {
         let is_word = lexer::tokens(text)
             .iter()
             .any(|t| t.kind == TokenKind::Word && t.span == word);
-        (unread && is_word && self.definition(&text[word.start..word.end]).is_some()).then_some(word)
+        (unread && is_word && self.definition(&text[word.start..word.end]).is_some())
+            .then_some(word)
     }
 
     /// Every place `name` is written in the workspace, in file and source order.

@@ -155,7 +155,10 @@ pub fn folding_ranges(snapshot: &Snapshot, file: FileId) -> Vec<FoldingRange> {
         let own_line = text[lines.line_start(line as usize)..comment.span.start]
             .trim()
             .is_empty();
-        run = match (run, own_line && previous_line.is_some_and(|p| p + 1 == line)) {
+        run = match (
+            run,
+            own_line && previous_line.is_some_and(|p| p + 1 == line),
+        ) {
             (Some(r), true) => Some(r.cover(comment.span)),
             (r, _) => {
                 spans.extend(r.map(|r| (r, Some(FoldingRangeKind::Comment))));

@@ -17,18 +17,18 @@ const TYPES: [SemanticTokenType; 16] = [
     SemanticTokenType::STRING,
     SemanticTokenType::NUMBER,
     SemanticTokenType::COMMENT,
-    SemanticTokenType::VARIABLE,    // an indicator, and a name defined nowhere
-    SemanticTokenType::FUNCTION,    // a payment
-    SemanticTokenType::METHOD,      // a deduction
-    SemanticTokenType::INTERFACE,   // a gateway
-    SemanticTokenType::NAMESPACE,   // a domain
+    SemanticTokenType::VARIABLE, // an indicator, and a name defined nowhere
+    SemanticTokenType::FUNCTION, // a payment
+    SemanticTokenType::METHOD,   // a deduction
+    SemanticTokenType::INTERFACE, // a gateway
+    SemanticTokenType::NAMESPACE, // a domain
     SemanticTokenType::ENUM_MEMBER, // an outcome, and a rate card's outcomes and criteria
-    SemanticTokenType::CLASS,       // a cohort
-    SemanticTokenType::PARAMETER,   // an input or a factor
-    SemanticTokenType::PROPERTY,    // a derived value
-    SemanticTokenType::TYPE,        // a payer
-    SemanticTokenType::EVENT,       // a flag
-    SemanticTokenType::STRUCT,      // an advance
+    SemanticTokenType::CLASS,    // a cohort
+    SemanticTokenType::PARAMETER, // an input or a factor
+    SemanticTokenType::PROPERTY, // a derived value
+    SemanticTokenType::TYPE,     // a payer
+    SemanticTokenType::EVENT,    // a flag
+    SemanticTokenType::STRUCT,   // an advance
 ];
 
 fn type_index(token: &SemanticTokenType) -> u32 {
@@ -92,6 +92,10 @@ pub fn semantic_tokens(snapshot: &Snapshot, file: FileId) -> Vec<SemanticToken> 
             TokenKind::Figure => (SemanticTokenType::NUMBER, false),
             TokenKind::Punctuation => continue,
             TokenKind::Word if tree.names.contains(&span) => name_type(written, span),
+            // The quarter of a period such as `2016/17 Q1`.
+            TokenKind::Word if matches!(written, "Q1" | "Q2" | "Q3" | "Q4") => {
+                (SemanticTokenType::NUMBER, false)
+            }
             TokenKind::Word => {
                 let unread = tree
                     .unreadable

@@ -33,10 +33,10 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents = self
-            .1
-            .as_ref()
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let contents =
+            self.1
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
         // miette counts columns in bytes; report characters, as every other format does.
         let at = self.0.line_col(contents.span().offset());
         Ok(Box::new(MietteSpanContents::new_named(

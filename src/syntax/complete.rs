@@ -56,8 +56,10 @@ pub fn expected(opener: Option<&str>, prefix: &str) -> Option<Expected> {
         }
         if let Some(attempts) = error.parse_attempts() {
             for token in attempts.expected_tokens().iter().map(ToString::to_string) {
+                // Words, not character ranges (`a..z`) or built-in rules.
                 let word = token.len() > 1
                     && token.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && token.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
                     && token != "BUILTIN_RULE";
                 if word && !expected.words.contains(&token) {
                     expected.words.push(token);
@@ -122,8 +124,18 @@ mod tests {
     #[test]
     fn block_keywords_at_the_top_level() {
         let found = words(None, "");
-        for keyword in ["import", "contract", "indicator", "payment", "advance", "test"] {
-            assert!(found.contains(&keyword.to_string()), "{keyword} in {found:?}");
+        for keyword in [
+            "import",
+            "contract",
+            "indicator",
+            "payment",
+            "advance",
+            "test",
+        ] {
+            assert!(
+                found.contains(&keyword.to_string()),
+                "{keyword} in {found:?}"
+            );
         }
     }
 
@@ -131,7 +143,10 @@ mod tests {
     fn settings_of_the_block_at_the_start_of_a_line() {
         let found = words(Some("payment"), "");
         for keyword in ["weight", "pot", "on", "tiers", "paid", "rate", "cap"] {
-            assert!(found.contains(&keyword.to_string()), "{keyword} in {found:?}");
+            assert!(
+                found.contains(&keyword.to_string()),
+                "{keyword} in {found:?}"
+            );
         }
         assert!(!found.contains(&"unit".to_string()), "{found:?}");
         assert!(words(Some("indicator"), "").contains(&"unit".to_string()));
@@ -151,7 +166,10 @@ mod tests {
 
     #[test]
     fn nothing_after_an_unreadable_start() {
-        assert_eq!(words(Some("payment"), "weight banana "), Vec::<String>::new());
+        assert_eq!(
+            words(Some("payment"), "weight banana "),
+            Vec::<String>::new()
+        );
         assert_eq!(expected(Some("banana"), ""), None);
     }
 }
