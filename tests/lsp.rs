@@ -2,7 +2,7 @@
 //! `Content-Length` headers over its standard input and output. Fixtures are in `tests/lsp/`;
 //! file addresses in snapshots are written `file:///FIXTURES/...`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
