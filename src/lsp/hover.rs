@@ -29,9 +29,11 @@ pub fn hover(snapshot: &Snapshot, file: FileId, offset: usize) -> Option<Hover> 
             if inside.kind != TokenKind::Word {
                 return None;
             }
+            // `total` in `expect total pays` is read as a name but is a word of the language.
+            let defined = snapshot.definition(written).is_some();
             match snapshot.name_at(file, offset) {
-                Some(_) => name(snapshot, written)?,
-                None => keyword(written)?,
+                Some(_) if defined || !is_reserved(written) => name(snapshot, written)?,
+                _ => keyword(written)?,
             }
         }
     };

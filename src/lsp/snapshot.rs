@@ -65,8 +65,8 @@ impl Snapshot {
                 sources.overlay(canonical, doc.text.clone());
             }
         }
-        // A document that is not a file (`untitled:`) is named by its address; it has no
-        // folder, so it can import nothing.
+        // A document that is not a file (`untitled:`) is named by its address; having no folder
+        // of its own, it imports from the folder the server was started in.
         let path = url
             .to_file_path()
             .unwrap_or_else(|_| PathBuf::from(url.as_str()));

@@ -91,7 +91,13 @@ pub fn semantic_tokens(snapshot: &Snapshot, file: FileId) -> Vec<SemanticToken> 
             TokenKind::Text => (SemanticTokenType::STRING, false),
             TokenKind::Figure => (SemanticTokenType::NUMBER, false),
             TokenKind::Punctuation => continue,
-            TokenKind::Word if tree.names.contains(&span) => name_type(written, span),
+            // A name, unless it is `total` (in `expect total pays`), a word of the language.
+            TokenKind::Word
+                if tree.names.contains(&span)
+                    && !(is_reserved(written) && snapshot.definition(written).is_none()) =>
+            {
+                name_type(written, span)
+            }
             // The quarter of a period such as `2016/17 Q1`.
             TokenKind::Word if matches!(written, "Q1" | "Q2" | "Q3" | "Q4") => {
                 (SemanticTokenType::NUMBER, false)
