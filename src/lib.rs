@@ -17,6 +17,7 @@ pub mod fmt;
 pub mod intervals;
 pub mod limits;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod render;
 pub mod simulate;

@@ -117,7 +117,11 @@ impl Loader<'_> {
         if self.loaded.contains(&canonical) {
             return;
         }
-        match read_text(&path) {
+        let text = match self.sources.overlay_of(&canonical) {
+            Some(text) => Ok(text.to_string()),
+            None => read_text(&path),
+        };
+        match text {
             Ok(text) => {
                 let id = self
                     .sources

@@ -149,6 +149,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run a language server for editors over standard input and output (docs/editors.md).
+    Lsp,
     /// Print the documentation of a diagnostic code, such as `obc explain E0301`.
     Explain {
         /// A code such as `E0301` or a name such as `tier-gap`.
@@ -221,6 +223,13 @@ fn main() -> ExitCode {
         } => check(&files, format, deny.is_some(), color),
         Command::Explain { code } => explain(&code),
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Lsp => match obc::lsp::run_stdio(&cli.allow_import) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(EXIT_FINDINGS)
+            }
+        },
         Command::Curve {
             contract,
             payment,

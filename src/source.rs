@@ -199,6 +199,9 @@ pub struct Sources {
     files: Vec<SourceFile>,
     /// Folders beyond the root contract's own that imports may read from.
     import_folders: Vec<std::path::PathBuf>,
+    /// Texts that imports read instead of the files on disk, by canonical path: an editor's
+    /// unsaved documents.
+    overlays: std::collections::HashMap<std::path::PathBuf, String>,
 }
 
 impl Sources {
@@ -214,6 +217,17 @@ impl Sources {
     /// The folders imports may read from besides the root contract's own.
     pub fn import_folders(&self) -> &[std::path::PathBuf] {
         &self.import_folders
+    }
+
+    /// Makes imports of the file at `canonical` read `text` instead of the file on disk. Which
+    /// files an import may read is decided on disk as before.
+    pub fn overlay(&mut self, canonical: std::path::PathBuf, text: String) {
+        self.overlays.insert(canonical, text);
+    }
+
+    /// The text imports read for the file at `canonical`, when it stands in for the disk's.
+    pub fn overlay_of(&self, canonical: &std::path::Path) -> Option<&str> {
+        self.overlays.get(canonical).map(String::as_str)
     }
 
     pub fn add(&mut self, file: SourceFile) -> FileId {

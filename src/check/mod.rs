@@ -29,7 +29,7 @@ use crate::syntax::ast::{self, Measure, Money, Spanned, Unit};
 use crate::units;
 
 pub use contract::Header;
-pub use names::{closest as closest_name, Kind, Symbols};
+pub use names::{closest as closest_name, Item, Kind, Symbols};
 
 /// Checks a loaded workspace. Returns every diagnostic, syntax ones included, sorted by position.
 pub fn check(workspace: &Workspace, sources: &Sources) -> Vec<Diagnostic> {

@@ -10,6 +10,7 @@ mod grammar;
 pub(crate) mod literal;
 pub use literal::MONTH_NAMES;
 mod characters;
+pub mod complete;
 mod lower;
 mod prescan;
 
@@ -169,6 +170,13 @@ fn parse_within(text: &str, file: FileId, steps: Option<usize>) -> Parsed {
     let mut tree = ast::File::default();
     let mut syntax = Vec::new();
     collect_trivia(pairs.clone(), None, &reading, &mut tree, &mut syntax);
+    tree.names = pairs
+        .clone()
+        .into_inner()
+        .flatten()
+        .filter(|pair| pair.as_rule() == Rule::name)
+        .map(|pair| pair_span(&pair))
+        .collect();
     for pair in pairs.into_inner() {
         if let Some(block) = lowerer.block(pair) {
             tree.blocks.push(block);

@@ -44,6 +44,9 @@ pub struct File {
     /// The text that could not be read (each unreadable setting or block), so that checks
     /// depending on it can stand back.
     pub unreadable: Vec<Span>,
+    /// Every name as written, where it is defined and wherever it is used, in source order:
+    /// what editors find references and rename by. Names in unreadable text are not among them.
+    pub names: Vec<Span>,
 }
 
 /// A `//` comment; `text` excludes the slashes.

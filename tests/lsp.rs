@@ -1,0 +1,549 @@
+//! `obc lsp` spoken to as an editor speaks to it: the real binary, JSON-RPC frames with
+//! `Content-Length` headers over its standard input and output. Fixtures are in `tests/lsp/`;
+//! file addresses in snapshots are written `file:///FIXTURES/...`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    /// Notifications read while waiting for something else.
+    notifications: Vec<Value>,
+    next_id: i64,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp")
+}
+
+fn url(path: &Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap_or(path.to_path_buf());
+    format!("file://{}", path.display())
+}
+
+fn fixture_url(name: &str) -> String {
+    url(&fixtures().join(name))
+}
+
+/// A value with the fixtures' addresses made machine-independent.
+fn redact(value: &Value) -> Value {
+    let base = url(&fixtures());
+    let text = value.to_string().replace(&base, "file:///FIXTURES");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            length = n.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_obc"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("obc lsp starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (send, incoming) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_frame(&mut reader) {
+                if send.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        Client {
+            child,
+            stdin,
+            incoming,
+            notifications: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    /// A client that has initialized the server.
+    fn initialized() -> Client {
+        let mut client = Client::start();
+        client.request("initialize", json!({"capabilities": {}, "processId": null}));
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The whole response (`result` or `error`) to a request.
+    fn response(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self
+                .incoming
+                .recv_timeout(WAIT)
+                .unwrap_or_else(|_| panic!("no answer to {method}"));
+            if message["id"] == json!(id) {
+                return message;
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.response(method, params);
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Value {
+        let is_for = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        };
+        if let Some(i) = self.notifications.iter().position(is_for) {
+            return self.notifications.remove(i)["params"]["diagnostics"].clone();
+        }
+        loop {
+            let message = self
+                .incoming
+                .recv_timeout(WAIT)
+                .unwrap_or_else(|_| panic!("no diagnostics for {uri}"));
+            if is_for(&message) {
+                return message["params"]["diagnostics"].clone();
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    fn open(&mut self, uri: &str, text: &str) -> Value {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "obc", "version": 1, "text": text}}),
+        );
+        self.diagnostics(uri)
+    }
+
+    fn open_fixture(&mut self, name: &str) -> (String, String) {
+        let text = std::fs::read_to_string(fixtures().join(name)).expect("fixture");
+        let uri = fixture_url(name);
+        self.open(&uri, &text);
+        (uri, text)
+    }
+
+    fn change(&mut self, uri: &str, version: i32, range: Value, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": range, "text": text}]
+            }),
+        );
+    }
+
+    fn at(uri: &str, line: u32, character: u32) -> Value {
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+    }
+
+    /// Shuts the server down and returns its exit status.
+    fn stop(mut self) -> Option<i32> {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        self.exit_code()
+    }
+
+    fn exit_code(mut self) -> Option<i32> {
+        drop(self.stdin.take());
+        for _ in 0..300 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        panic!("obc lsp did not exit");
+    }
+}
+
+/// The UTF-16 column where `needle` starts on `line` of `text`.
+fn column_of(text: &str, line: usize, needle: &str) -> u32 {
+    let line = text.lines().nth(line).expect("line");
+    let at = line.find(needle).expect("needle on the line");
+    line[..at].encode_utf16().count() as u32
+}
+
+fn codes(diagnostics: &Value) -> Vec<String> {
+    diagnostics
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn range(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({
+        "start": {"line": start.0, "character": start.1},
+        "end": {"line": end.0, "character": end.1}
+    })
+}
+
+#[test]
+fn initialize_declares_what_the_server_offers() {
+    let mut client = Client::start();
+    let result = client.request("initialize", json!({"capabilities": {}, "processId": null}));
+    assert_eq!(result["serverInfo"]["name"], "obc");
+    insta::assert_json_snapshot!("capabilities", result["capabilities"]);
+    client.notify("initialized", json!({}));
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn an_example_contract_has_no_diagnostics() {
+    let mut client = Client::initialized();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("contracts/richmond-community.obc");
+    let text = std::fs::read_to_string(&path).expect("example");
+    assert_eq!(client.open(&url(&path), &text), json!([]));
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn a_broken_contract_has_coded_diagnostics_at_utf16_ranges() {
+    let mut client = Client::initialized();
+    let text = std::fs::read_to_string(fixtures().join("broken.obc")).expect("fixture");
+    let uri = fixture_url("broken.obc");
+    let diagnostics = client.open(&uri, &text);
+    assert_eq!(codes(&diagnostics), ["E0001", "W0701", "E0102", "E0101"]);
+    // After Cyrillic, an emoji (two UTF-16 units) and Chinese on the same line.
+    let syntax = &diagnostics[0];
+    let unit = column_of(&text, 4, "unit percent");
+    assert_eq!(
+        syntax["range"]["start"],
+        json!({"line": 4, "character": unit})
+    );
+    assert_eq!(
+        syntax["range"]["end"],
+        json!({"line": 4, "character": unit + 12})
+    );
+    assert_eq!(
+        syntax["codeDescription"]["href"],
+        "https://github.com/obc-lang/obc/blob/main/docs/diagnostics.md#e0001-syntax-error"
+    );
+    let related = &syntax["relatedInformation"][0];
+    assert_eq!(related["message"], "this setting is complete");
+    assert_eq!(
+        related["location"]["range"]["end"],
+        json!({"line": 4, "character": column_of(&text, 4, " unit")})
+    );
+    insta::assert_json_snapshot!("broken_diagnostics", redact(&diagnostics));
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn incremental_changes_introduce_and_fix_errors() {
+    let mut client = Client::initialized();
+    let (uri, text) = client.open_fixture("broken.obc");
+    // Delete ` unit percent` after the emoji, in UTF-16 units.
+    let from = column_of(&text, 4, " unit");
+    client.change(&uri, 2, range((4, from), (4, from + 13)), "");
+    assert_eq!(
+        codes(&client.diagnostics(&uri)),
+        ["W0701", "E0102", "E0101"]
+    );
+
+    let (uri, _) = client.open_fixture("imports/contract.obc");
+    client.change(&uri, 2, range((15, 16), (15, 18)), "19");
+    let found = client.diagnostics(&uri);
+    assert_eq!(codes(&found), ["E0101"]);
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("\nhelp: did you mean `still_home_91`?"));
+    assert_eq!(found[0]["range"], range((15, 5), (15, 18)));
+    client.change(&uri, 3, range((15, 16), (15, 18)), "91");
+    assert_eq!(client.diagnostics(&uri), json!([]));
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn a_change_in_an_imported_file_rechecks_the_files_that_import_it() {
+    let mut client = Client::initialized();
+    let (contract, _) = client.open_fixture("imports/contract.obc");
+    let (indicators, _) = client.open_fixture("imports/indicators.obc");
+    // Renaming the indicator in the open (unsaved) library breaks the contract importing it.
+    client.change(&indicators, 2, range((1, 10), (1, 23)), "home_91");
+    assert_eq!(codes(&client.diagnostics(&contract)), ["E0101", "E0101"]);
+    // A finding in the imported file goes to the imported file.
+    assert_eq!(codes(&client.diagnostics(&indicators)), ["W0701"]);
+    client.change(&indicators, 3, range((4, 2), (4, 8)), "better");
+    let found = client.diagnostics(&indicators);
+    assert!(codes(&found).contains(&"E0001".to_string()), "{found}");
+    assert_eq!(client.stop(), Some(0));
+}
+
+fn hover_text(client: &mut Client, uri: &str, line: u32, character: u32) -> String {
+    let hover = client.request("textDocument/hover", Client::at(uri, line, character));
+    hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn hover_on_names_codes_and_keywords() {
+    let mut client = Client::initialized();
+    let (uri, _) = client.open_fixture("imports/contract.obc");
+    let indicator = hover_text(&mut client, &uri, 15, 8);
+    let payment = hover_text(&mut client, &uri, 13, 10);
+    let code = hover_text(&mut client, &uri, 12, 32);
+    let keyword = hover_text(&mut client, &uri, 16, 4);
+    insta::assert_snapshot!("hover_indicator", indicator);
+    insta::assert_snapshot!("hover_payment", payment);
+    assert!(code.starts_with("## E0301: tier-gap"), "{code}");
+    assert!(keyword.starts_with("**`tiers`**"), "{keyword}");
+    // Nothing to say inside a title.
+    let title = client.request("textDocument/hover", Client::at(&uri, 13, 24));
+    assert_eq!(title, Value::Null);
+
+    // A contract with errors: a payment as written.
+    let (broken, _) = client.open_fixture("broken.obc");
+    let written = hover_text(&mut client, &broken, 15, 10);
+    assert!(written.contains("`on still_home`"), "{written}");
+    assert!(written.contains("as written"), "{written}");
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn definition_and_references_across_an_import() {
+    let mut client = Client::initialized();
+    let (uri, _) = client.open_fixture("imports/contract.obc");
+    let definition = client.request("textDocument/definition", Client::at(&uri, 15, 8));
+    assert_eq!(
+        redact(&definition),
+        json!({"uri": "file:///FIXTURES/imports/indicators.obc", "range": range((1, 10), (1, 23))})
+    );
+    let mut params = Client::at(&uri, 25, 10);
+    params["context"] = json!({"includeDeclaration": true});
+    let references = client.request("textDocument/references", params);
+    insta::assert_json_snapshot!("references", redact(&references));
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn rename_edits_every_file_and_refuses_bad_names() {
+    let mut client = Client::initialized();
+    let (uri, _) = client.open_fixture("imports/contract.obc");
+    let prepared = client.request("textDocument/prepareRename", Client::at(&uri, 15, 8));
+    assert_eq!(prepared["placeholder"], "still_home_91");
+    let mut params = Client::at(&uri, 15, 8);
+    params["newName"] = json!("home_91");
+    let edit = client.request("textDocument/rename", params.clone());
+    let mut changes: Vec<(String, Value)> = edit["changes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(uri, edits)| (uri.clone(), edits.clone()))
+        .collect();
+    changes.sort_by(|a, b| a.0.cmp(&b.0));
+    insta::assert_json_snapshot!("rename", redact(&json!(changes)));
+    for (name, why) in [
+        ("target", "word of the language"),
+        ("1st", "cannot be a name"),
+        ("at_home", "already the name of a payment"),
+    ] {
+        params["newName"] = json!(name);
+        let refused = client.response("textDocument/rename", params.clone());
+        let message = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{name}: {refused}");
+    }
+    // Neither a word of the language nor `total` (the whole contract, in tests) is a name.
+    for (line, character) in [(16, 4), (27, 10)] {
+        let refused = client.response(
+            "textDocument/prepareRename",
+            Client::at(&uri, line, character),
+        );
+        assert!(refused.get("error").is_some(), "{refused}");
+    }
+    assert_eq!(client.stop(), Some(0));
+}
+
+fn labels(completion: &Value) -> Vec<String> {
+    completion
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| item["label"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_at_the_top_level_and_inside_a_payment() {
+    let mut client = Client::initialized();
+    let (uri, _) = client.open_fixture("imports/contract.obc");
+    // A new line at the top level, and one inside the payment.
+    client.change(&uri, 2, range((11, 0), (11, 0)), "\n");
+    client.change(&uri, 3, range((16, 0), (16, 0)), "  \n");
+    let top = labels(&client.request("textDocument/completion", Client::at(&uri, 11, 0)));
+    for block in ["import", "contract", "indicator", "payment", "test"] {
+        assert!(top.contains(&block.to_string()), "{block} in {top:?}");
+    }
+    assert!(!top.contains(&"weight".to_string()), "{top:?}");
+    let inside = labels(&client.request("textDocument/completion", Client::at(&uri, 16, 2)));
+    for setting in ["weight", "pot", "on", "tiers", "cap", "paid"] {
+        assert!(
+            inside.contains(&setting.to_string()),
+            "{setting} in {inside:?}"
+        );
+    }
+    assert!(!inside.contains(&"unit".to_string()), "{inside:?}");
+    // After `on`: the indicators, not the payment.
+    client.change(&uri, 4, range((16, 2), (16, 2)), "on ");
+    let after_on = labels(&client.request("textDocument/completion", Client::at(&uri, 16, 5)));
+    assert_eq!(after_on, ["still_home_91"]);
+    // The periods of the term after `in`.
+    let periods = labels(&client.request("textDocument/completion", Client::at(&uri, 27, 32)));
+    assert!(
+        periods.contains(&"2016/17".to_string()) && periods.contains(&"year 5".to_string()),
+        "{periods:?}"
+    );
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn outline_folding_and_semantic_tokens() {
+    let mut client = Client::initialized();
+    let initialize = client.response("initialize", json!({"capabilities": {}, "processId": null}));
+    // A second initialize is refused.
+    assert!(initialize.get("error").is_some(), "{initialize}");
+    let (uri, text) = client.open_fixture("imports/contract.obc");
+    let document = json!({"textDocument": {"uri": uri}});
+    let symbols = client.request("textDocument/documentSymbol", document.clone());
+    insta::assert_json_snapshot!("document_symbols", symbols);
+    let folding = client.request("textDocument/foldingRange", document.clone());
+    insta::assert_json_snapshot!("folding_ranges", folding);
+    let tokens = client.request("textDocument/semanticTokens/full", document);
+    insta::assert_snapshot!("semantic_tokens", decode_tokens(&tokens["data"], &text));
+    assert_eq!(client.stop(), Some(0));
+}
+
+/// Semantic tokens as `line:column text type [declaration]`, one a line.
+fn decode_tokens(data: &Value, text: &str) -> String {
+    let types = [
+        "keyword",
+        "string",
+        "number",
+        "comment",
+        "variable",
+        "function",
+        "method",
+        "interface",
+        "namespace",
+        "enumMember",
+        "class",
+        "parameter",
+        "property",
+        "type",
+        "event",
+        "struct",
+    ];
+    let numbers: Vec<u64> = data
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let (mut line, mut column) = (0u64, 0u64);
+    let mut out = String::new();
+    for token in numbers.chunks(5) {
+        let [delta_line, delta_start, length, kind, modifiers] = token else {
+            panic!("tokens come in fives");
+        };
+        if *delta_line > 0 {
+            column = 0;
+        }
+        line += delta_line;
+        column += delta_start;
+        let units: Vec<u16> = lines[line as usize].encode_utf16().collect();
+        let written = String::from_utf16_lossy(&units[column as usize..(column + length) as usize]);
+        out.push_str(&format!(
+            "{line}:{column} {written} {}{}\n",
+            types[*kind as usize],
+            if *modifiers == 1 { " declaration" } else { "" }
+        ));
+    }
+    out
+}
+
+#[test]
+fn unknown_requests_bad_parameters_and_exit_without_shutdown() {
+    let mut client = Client::start();
+    let early = client.response("textDocument/hover", Client::at("file:///x.obc", 0, 0));
+    assert_eq!(early["error"]["code"], -32002);
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    let unknown = client.response("obc/unknown", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    let bad = client.response("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(bad["error"]["code"], -32602);
+    // Documents never opened, and edits to them, are answered with nothing.
+    client.change("file:///nowhere.obc", 2, range((0, 0), (9, 9)), "x");
+    let nothing = client.request(
+        "textDocument/hover",
+        Client::at("file:///nowhere.obc", 0, 0),
+    );
+    assert_eq!(nothing, Value::Null);
+    // Odd text and positions far past the end.
+    let uri = "untitled:Untitled-1";
+    let found = client.open(uri, "payment 😀 {\n  on \u{202e}\"\n}}}{\n");
+    assert!(!codes(&found).is_empty());
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+        "textDocument/prepareRename",
+    ] {
+        for (line, character) in [(0, 9), (1, 5), (99, 99), (0, 0)] {
+            let answer = client.response(method, Client::at(uri, line, character));
+            assert!(answer["error"]["code"] != -32603, "{method}: {answer}");
+        }
+    }
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), Some(1));
+}
