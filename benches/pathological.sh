@@ -30,3 +30,8 @@ for n in 1000 5000; do
   python3 benches/generate-contract.py "$n" | sed 's/^contract /cohort /' >> "$work/large.obc"
   row "$n indicators, then a payment never closed" "$work/large.obc"
 done
+python3 -c "
+print('indicator a \"A\" {')
+for i in range(20000): print('  bogus setting', i)
+print('}')" > "$work/many.obc"
+row "20,000 unreadable lines, each a finding" "$work/many.obc"

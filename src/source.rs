@@ -169,6 +169,31 @@ impl SourceFile {
         }
     }
 
+    /// The bytes of the lines from `before` lines above the one holding `start` to `after` lines
+    /// below the one holding `end`, whole: the window a report draws, found by the line index;
+    /// with the number of lines of the text before the window.
+    pub fn lines_around(
+        &self,
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> (usize, usize, usize) {
+        let line_of = |offset: usize| {
+            let offset = self.floor_char_boundary(offset.min(self.text.len()));
+            self.line_starts.partition_point(|&s| s <= offset) - 1
+        };
+        let first = line_of(start).saturating_sub(before);
+        let last = line_of(end) + after + 1;
+        let from = self.line_starts[first];
+        let to = self
+            .line_starts
+            .get(last)
+            .copied()
+            .unwrap_or(self.text.len());
+        (from, to, first)
+    }
+
     /// The text of the 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self

@@ -445,39 +445,37 @@ impl<'c> Reader<'c> {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(error) if matches!(error.kind(), csv::ErrorKind::Io(_)) => {
-                    // The file itself cannot be read on (a line without an end): stop here.
-                    let line = reader.position().line() as u32;
-                    let reason = match error.into_kind() {
-                        csv::ErrorKind::Io(io) => crate::load::plain_io_error(&io),
-                        _ => String::new(),
-                    };
-                    self.problem(
-                        Code::UnreadableData,
-                        ProblemAt::Line {
-                            file,
-                            line,
-                            column: None,
-                        },
-                        format!("line {line} cannot be read: {reason}"),
-                        "cannot be read",
-                        "a file of participant records is CSV text, one record a line",
-                    );
-                    break;
-                }
                 Err(error) => {
-                    let line = error.position().map(|p| p.line() as u32).unwrap_or(0);
-                    self.problem(
-                        Code::UnreadableData,
-                        ProblemAt::Line {
-                            file,
-                            line,
-                            column: None,
-                        },
-                        format!("line {line} cannot be read as CSV"),
-                        "cannot be read",
-                        "check the quotes and commas on this line",
-                    );
+                    let line = error
+                        .position()
+                        .map_or(reader.position().line(), |p| p.line())
+                        as u32;
+                    // A file that cannot be read on (a line without an end) stops here; a
+                    // malformed record is reported and the next one read.
+                    let (message, help, stop) = match error.into_kind() {
+                        csv::ErrorKind::Io(io) => (
+                            format!(
+                                "line {line} cannot be read: {}",
+                                crate::load::plain_io_error(&io)
+                            ),
+                            "a file of participant records is CSV text, one record a line",
+                            true,
+                        ),
+                        _ => (
+                            format!("line {line} cannot be read as CSV"),
+                            "check the quotes and commas on this line",
+                            false,
+                        ),
+                    };
+                    let at = ProblemAt::Line {
+                        file,
+                        line,
+                        column: None,
+                    };
+                    self.problem(Code::UnreadableData, at, message, "cannot be read", help);
+                    if stop {
+                        break;
+                    }
                     continue;
                 }
             }

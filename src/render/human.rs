@@ -7,22 +7,25 @@ use miette::{
 
 use super::HumanStyle;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{SourceFile, Sources};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
-/// A source file as miette reads it: its text under its name, copied only to show the invisible
-/// characters that reorder text (W0009) as the replacement character U+FFFD: drawn raw, they
-/// would reorder the report itself. Each is three bytes, as U+FFFD is, so every offset holds.
-struct FileSource<'a>(&'a SourceFile, std::borrow::Cow<'a, str>);
+use crate::source::{FileId, SourceFile, Sources};
 
-impl<'a> FileSource<'a> {
-    fn new(file: &'a SourceFile) -> Self {
-        let reorders = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        let shown = if file.text.contains(reorders) {
-            std::borrow::Cow::Owned(file.text.replace(reorders, "\u{fffd}"))
-        } else {
-            std::borrow::Cow::Borrowed(file.text.as_str())
-        };
-        FileSource(file, shown)
+/// A source file as miette reads it: its text under its name, as [`shown_text`] shows it. miette
+/// finds lines by scanning from the start of its text, so it is given only the lines around each
+/// span, found by the file's line index: drawing many findings in a large file stays linear.
+struct FileSource<'a>(&'a SourceFile, &'a str);
+
+/// The text a report draws: the file's, with the invisible characters that reorder text (W0009)
+/// shown as the replacement character U+FFFD, since drawn raw they would reorder the report
+/// itself. Each is three bytes, as U+FFFD is, so every offset holds. Made once per file.
+fn shown_text(file: &SourceFile) -> Cow<'_, str> {
+    let reorders = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if file.text.contains(reorders) {
+        Cow::Owned(file.text.replace(reorders, "\u{fffd}"))
+    } else {
+        Cow::Borrowed(file.text.as_str())
     }
 }
 
@@ -33,19 +36,29 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let contents =
-            self.1
-                .as_ref()
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let (from, to, lines_before) = self.0.lines_around(
+            span.offset(),
+            span.offset() + span.len(),
+            context_lines_before,
+            context_lines_after,
+        );
+        let window = self.1.get(from..to).ok_or(MietteError::OutOfBounds)?;
+        let relative = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let contents = window.read_span(&relative, context_lines_before, context_lines_after)?;
+        let contents_span = SourceSpan::new(
+            (contents.span().offset() + from).into(),
+            contents.span().len(),
+        );
         // miette counts columns in bytes; report characters, as every other format does.
-        let at = self.0.line_col(contents.span().offset());
+        let at = self.0.line_col(contents_span.offset());
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.name.clone(),
             contents.data(),
-            *contents.span(),
+            contents_span,
             at.line - 1,
             at.column - 1,
-            contents.line_count(),
+            // miette's count runs from the start of the text it scanned: here, the window.
+            lines_before + contents.line_count(),
         )))
     }
 }
@@ -118,12 +131,21 @@ pub(super) fn render(diagnostics: &[Diagnostic], sources: &Sources, style: Human
         .with_width(style.width)
         .with_links(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut shown: HashMap<FileId, Cow<str>> = HashMap::new();
+    for diagnostic in diagnostics {
+        shown
+            .entry(diagnostic.file)
+            .or_insert_with(|| shown_text(sources.get(diagnostic.file)));
+    }
     let mut out = String::new();
     for diagnostic in diagnostics {
         let file = sources.get(diagnostic.file);
+        let text = shown
+            .get(&diagnostic.file)
+            .map_or(file.text.as_str(), |t| t);
         let report = Report {
             diagnostic,
-            source: FileSource::new(file),
+            source: FileSource(file, text),
         };
         // Writing into a String cannot fail; should miette ever fail, fall back to one line.
         if handler.render_report(&mut out, &report).is_err() {

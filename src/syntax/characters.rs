@@ -91,6 +91,7 @@ fn unusual(c: char) -> Option<(String, &'static str)> {
         }
         '–' | '—' | '−' => return Some((format!("a dash `{c}`"), DASH)),
         c if c.is_control() && c != '\t' && c != '\n' && c != '\r' => "a control character",
+        c if c.is_whitespace() && !matches!(c, ' ' | '\t' | '\n' | '\r') => "an unusual space",
         _ => return None,
     };
     let help = match c {

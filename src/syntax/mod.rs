@@ -525,6 +525,15 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_space_is_named_not_looped_on() {
+        for space in ['\u{1680}', '\u{205f}', '\u{a0}', '\u{3000}'] {
+            let found = codes(&format!("indicator a {{\n  unit{space}percent\n}}\n"));
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(found[0].contains("space (U+"), "{found:?}");
+        }
+    }
+
+    #[test]
     fn huge_files_are_refused() {
         let text = "// padding\n".repeat(MAX_FILE_BYTES / 11 + 1);
         let found = codes(&text);

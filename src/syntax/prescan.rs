@@ -16,7 +16,7 @@ use crate::source::{FileId, Span};
 use super::{MAX_FILE_BYTES, MAX_NESTING};
 
 /// What the grammar reads in place of a `{` that is never closed.
-const HIDDEN_BRACE: char = '\u{1}';
+const HIDDEN_BRACE: &str = "\u{1}";
 
 /// The braces in a file that are never closed, by offset, in order, and the warnings the scan
 /// found on the way.
@@ -31,12 +31,11 @@ impl Braces {
         if self.unclosed.is_empty() {
             return Cow::Borrowed(text);
         }
-        let mut bytes = text.as_bytes().to_vec();
+        let mut readable = text.to_string();
         for &offset in &self.unclosed {
-            bytes[offset] = HIDDEN_BRACE as u8;
+            readable.replace_range(offset..offset + 1, HIDDEN_BRACE);
         }
-        // Only ASCII bytes were swapped for ASCII bytes, so the text is still UTF-8.
-        Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+        Cow::Owned(readable)
     }
 
     /// The first unclosed brace in `span`.
