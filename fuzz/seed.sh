@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds the fuzz corpora from the repository's own inputs:
-#   parse_check, emit_all: every *.obc under tests/ and contracts/, and the ```obc examples
-#                          of docs/language.md;
+#   parse_check, emit_all, fmt_roundtrip, lsp_edits: every *.obc under tests/ and
+#                          contracts/, and the ```obc examples of docs/language.md (for
+#                          lsp_edits, text alone: opened and asked every request);
 #   eval_data:             every *.csv, *.json and *.xlsx under tests/ and contracts/.
 # Files are named by their content's SHA-1, as libFuzzer names what it finds, so seeding twice
 # (or over a corpus a run has grown) adds nothing twice. The corpora are not committed.
@@ -33,9 +34,10 @@ awk -v dir="$examples" '
 ' docs/language.md
 mapfile -t -O "${#contracts[@]}" contracts < <(find "$examples" -type f -name '*.obc' | sort)
 
-copy parse_check "${contracts[@]}"
-copy emit_all "${contracts[@]}"
+for target in parse_check emit_all fmt_roundtrip lsp_edits; do
+  copy "$target" "${contracts[@]}"
+done
 copy eval_data "${data[@]}"
-for target in parse_check emit_all eval_data; do
+for target in parse_check emit_all fmt_roundtrip lsp_edits eval_data; do
   echo "corpus/$target: $(find "$fuzz/corpus/$target" -type f | wc -l) files"
 done

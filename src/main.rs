@@ -55,6 +55,10 @@ enum Command {
         /// When to colour human output.
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        /// First make the fixes that are certain (characters pasted from a word processor) in
+        /// the files named, then report what is left.
+        #[arg(long)]
+        fix: bool,
     },
     /// Evaluate a contract against its data into a payment schedule.
     Eval {
@@ -220,7 +224,15 @@ fn main() -> ExitCode {
             format,
             deny,
             color,
-        } => check(&files, format, deny.is_some(), color),
+            fix,
+        } => {
+            if fix {
+                if let Err(status) = fix_files(&files) {
+                    return status;
+                }
+            }
+            check(&files, format, deny.is_some(), color)
+        }
         Command::Explain { code } => explain(&code),
         Command::Fmt { files, check } => fmt(&files, check),
         Command::Lsp => match obc::lsp::run_stdio(&cli.allow_import) {
@@ -317,6 +329,34 @@ fn check(files: &[PathBuf], format: OutputFormat, deny_warnings: bool, color: Co
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Makes the certain fixes in each file, saying on standard error how many were made.
+fn fix_files(files: &[PathBuf]) -> Result<(), ExitCode> {
+    for path in files {
+        let name = path.display();
+        let original = obc::load::read_text(path).map_err(|error| {
+            eprintln!(
+                "error: cannot read `{name}`: {}",
+                obc::load::plain_io_error(&error)
+            );
+            ExitCode::from(EXIT_USAGE)
+        })?;
+        let (fixed, made) = obc::check::fix_certain(path, &original);
+        if made == 0 {
+            continue;
+        }
+        std::fs::write(path, fixed).map_err(|error| {
+            eprintln!(
+                "error: cannot write `{name}`: {}",
+                obc::load::plain_io_error(&error)
+            );
+            ExitCode::from(EXIT_USAGE)
+        })?;
+        let plural = if made == 1 { "" } else { "s" };
+        eprintln!("fixed {made} finding{plural} in `{name}`");
+    }
+    Ok(())
 }
 
 fn eval(

@@ -8,8 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use obc::source::{FileId, Sources};
-use obc::syntax::{self, ast};
+use obc::source::Sources;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -33,41 +32,9 @@ fn format(text: &str) -> String {
     obc::fmt::format(text).text
 }
 
-/// A `Debug` rendering with every `Span { .. }` written `Span`.
-fn without_spans(debug: &str) -> String {
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug;
-    while let Some(at) = rest.find("Span { start: ") {
-        out.push_str(&rest[..at]);
-        out.push_str("Span");
-        let close = rest[at..].find('}').expect("a span closes");
-        rest = &rest[at + close + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// What a file says, spans aside: its blocks, its comments (without trailing whitespace) and
-/// the text of each unreadable part (each line without trailing whitespace).
+/// What a file says, spans aside.
 fn tree(text: &str) -> String {
-    let file: ast::File = syntax::parse(text, FileId(0)).file;
-    let comments: Vec<&str> = file.comments.iter().map(|c| c.text.trim_end()).collect();
-    let unreadable: Vec<String> = file
-        .unreadable
-        .iter()
-        .map(|s| {
-            let lines: Vec<&str> = text[s.start..s.end]
-                .trim_end()
-                .lines()
-                .map(str::trim_end)
-                .collect();
-            lines.join("\n")
-        })
-        .collect();
-    format!(
-        "{}\ncomments: {comments:?}\nunreadable: {unreadable:?}",
-        without_spans(&format!("{:?}", file.blocks))
-    )
+    obc::fmt::tree_without_spans(text)
 }
 
 /// The code and message of every finding `check` reports on `text` read as `path`. A message

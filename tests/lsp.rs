@@ -547,3 +547,195 @@ fn unknown_requests_bad_parameters_and_exit_without_shutdown() {
     client.notify("exit", Value::Null);
     assert_eq!(client.exit_code(), Some(1));
 }
+
+/// The byte offset of a protocol position (UTF-16 columns) in `text`.
+fn offset_of(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().expect("line") as usize;
+    let character = position["character"].as_u64().expect("character") as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with protocol text edits made, as an editor makes them (they do not overlap).
+fn apply_text_edits(text: &str, edits: &Value) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .as_array()
+        .expect("edits")
+        .iter()
+        .map(|e| {
+            (
+                offset_of(text, &e["range"]["start"]),
+                offset_of(text, &e["range"]["end"]),
+                e["newText"].as_str().expect("newText").to_string(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+    let mut out = text.to_string();
+    for (start, end, new_text) in spans {
+        out.replace_range(start..end, &new_text);
+    }
+    out
+}
+
+/// The edits a code action makes to `uri`.
+fn action_edits<'a>(action: &'a Value, uri: &str) -> &'a Value {
+    &action["edit"]["changes"][uri]
+}
+
+#[test]
+fn typing_an_example_character_by_character_then_asking_about_it() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("contracts/hospital-quality-incentive.obc"),
+    )
+    .expect("example");
+    let mut client = Client::initialized();
+    let uri = "file:///typed/hospital-quality-incentive.obc";
+    client.open(uri, "");
+    let (mut line, mut character) = (0u32, 0u32);
+    for (version, c) in text.chars().enumerate() {
+        let at = (line, character);
+        client.change(uri, version as i32 + 2, range(at, at), &c.to_string());
+        if c == '\n' {
+            (line, character) = (line + 1, 0);
+        } else {
+            character += c.len_utf16() as u32;
+        }
+    }
+    // The server has every change: what it says now is what it says of the whole example.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(!symbols.as_array().expect("symbols").is_empty());
+    let published: Vec<&Value> = client
+        .notifications
+        .iter()
+        .filter(|m| m["params"]["uri"] == uri)
+        .collect();
+    let last = published.last().expect("diagnostics were published");
+    assert_eq!(last["params"]["diagnostics"], json!([]), "{last}");
+    assert_eq!(last["params"]["version"], json!(text.chars().count() + 1));
+    // Half-typed, the contract had findings; whole, it has none.
+    assert!(published
+        .iter()
+        .any(|m| m["params"]["diagnostics"] != json!([])));
+
+    let indicator = text
+        .lines()
+        .position(|l| l.starts_with("indicator "))
+        .expect("an indicator") as u32;
+    let hover = client.request("textDocument/hover", Client::at(uri, indicator, 11));
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|h| h.contains("**indicator `")),
+        "{hover}"
+    );
+    let name_line = text.lines().nth(indicator as usize).expect("line");
+    let name = name_line.split_whitespace().nth(1).expect("a name");
+    let used = text
+        .lines()
+        .enumerate()
+        .skip(indicator as usize + 1)
+        .find(|(_, l)| l.contains(&format!(" {name}")))
+        .map(|(i, _)| i)
+        .expect("the indicator is used");
+    let column = column_of(&text, used, name);
+    let definition = client.request(
+        "textDocument/definition",
+        Client::at(uri, used as u32, column),
+    );
+    assert_eq!(
+        definition["range"]["start"]["line"],
+        json!(indicator),
+        "{definition}"
+    );
+    let completion = labels(&client.request("textDocument/completion", Client::at(uri, 0, 0)));
+    assert!(
+        completion.contains(&"indicator".to_string()),
+        "{completion:?}"
+    );
+    // The example is tidy, so formatting changes nothing.
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(formatting, json!([]));
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn formatting_gives_what_obc_fmt_gives() {
+    let messy = "// Payments\npayment p \"P\"{\nweight   100%\n      tiers {\nbelow 80% pays nothing\n  80%   to 100% pays 50%  // half\n}\n}\n\n\n\nflag f \"F\"   \n";
+    let mut client = Client::initialized();
+    let uri = "file:///formatting/messy.obc";
+    client.open(uri, messy);
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": false}}),
+    );
+    assert_eq!(edits.as_array().map(Vec::len), Some(1), "{edits}");
+    assert_eq!(
+        apply_text_edits(messy, &edits),
+        obc::fmt::format(messy).text
+    );
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn quick_fixes_for_pasted_text_and_misspelt_names_and_fixing_a_whole_file() {
+    let text = "contract “Reablement” {\n  term 2025-04-01 to 2026-03-31\n  value £100,000 per year\n}\n\nindicator home \"Still at home\" {\n  unit percent\n  better higher\n  reported quarterly\n  target 10 %\n}\n\npayment p \"P\" {\n  weight 100%\n  on hmoe\n  assessed quarterly\n  tiers {\n    below 5% pays nothing\n    5% and above pays 100%\n  }\n}\n";
+    let mut client = Client::initialized();
+    let uri = "file:///fixes/pasted.obc";
+    client.open(uri, text);
+    let actions = |client: &mut Client, start: (u32, u32), end: (u32, u32), only: Value| {
+        client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range(start, end),
+                   "context": {"diagnostics": [], "only": only}}),
+        )
+    };
+    // The curly quote: a preferred quick fix that straightens both quotes of the line.
+    let quote = actions(&mut client, (0, 9), (0, 9), json!(["quickfix"]));
+    let quote = &quote[0];
+    assert_eq!(
+        quote["title"], "Replace the curly quotes with straight ones",
+        "{quote}"
+    );
+    assert_eq!(quote["kind"], "quickfix");
+    assert_eq!(quote["isPreferred"], true);
+    assert_eq!(quote["diagnostics"][0]["code"], "E0001");
+    let fixed = apply_text_edits(text, action_edits(quote, uri));
+    assert!(fixed.starts_with("contract \"Reablement\" {\n"), "{fixed}");
+    // `10 %`: the space goes.
+    let percent = actions(&mut client, (9, 9), (9, 13), json!(["quickfix"]));
+    assert_eq!(percent[0]["title"], "Write `10%`", "{percent}");
+    assert!(apply_text_edits(text, action_edits(&percent[0], uri)).contains("target 10%\n"));
+    // No quick fix on a line without findings.
+    assert_eq!(
+        actions(&mut client, (6, 0), (6, 4), json!(["quickfix"])),
+        json!([])
+    );
+    // Fixing the whole file makes the certain fixes, and leaves the guess about the name.
+    let all = actions(&mut client, (0, 0), (0, 0), json!(["source.fixAll"]));
+    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
+    assert_eq!(all[0]["kind"], "source.fixAll.obc");
+    let fixed = apply_text_edits(text, action_edits(&all[0], uri));
+    assert!(!fixed.contains('“') && fixed.contains("target 10%\n") && fixed.contains("hmoe"));
+    // With the quotes fixed, the name is checked, and its fix is a guess: offered, not preferred.
+    client.change(uri, 2, range((0, 0), (50, 0)), &fixed);
+    let name = actions(&mut client, (14, 5), (14, 5), Value::Null);
+    let name = &name[0];
+    assert_eq!(name["title"], "Change `hmoe` to `home`", "{name}");
+    assert_eq!(name["isPreferred"], false);
+    assert!(apply_text_edits(&fixed, action_edits(name, uri)).contains("  on home\n"));
+    assert_eq!(client.stop(), Some(0));
+}

@@ -246,3 +246,25 @@ impl Example {
         sources
     }
 }
+
+/// The characters of `text` other than the whitespace formatting may change.
+pub fn words(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\r'))
+        .collect()
+}
+
+/// The code and message of every finding on `text` (its whitespace runs as one space, since a
+/// message quotes text as written), as `obc check` reports them.
+pub fn findings(text: &str) -> Vec<String> {
+    let (sources, _workspace, analysis) = analyse(text);
+    drop(sources);
+    analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let message: Vec<&str> = d.message.split_whitespace().collect();
+            format!("{} {}", d.code.code(), message.join(" "))
+        })
+        .collect()
+}

@@ -36,6 +36,37 @@ pub fn check(workspace: &Workspace, sources: &Sources) -> Vec<Diagnostic> {
     analyse(workspace, sources).diagnostics
 }
 
+/// How many times [`fix_certain`] checks a file again to find what its fixes brought to light.
+pub const MAX_FIX_ROUNDS: usize = 10;
+
+/// A contract's text, as read from `path`, with every certain fix made (see
+/// [`crate::diagnostic::Fix`]), and how many were made. Fixing one finding can bring the next to
+/// light (a file that stopped at one curly quote reads on to the next), so the text is checked
+/// again after each round, up to [`MAX_FIX_ROUNDS`] times. Only the file itself is changed,
+/// never the files it imports.
+pub fn fix_certain(path: &std::path::Path, original: &str) -> (String, usize) {
+    let mut text = original.to_string();
+    let mut made = 0;
+    for _ in 0..MAX_FIX_ROUNDS {
+        let mut sources = Sources::new();
+        let workspace = crate::load::load_text(path, text.clone(), &mut sources);
+        let diagnostics = check(&workspace, &sources);
+        let fixes: Vec<&crate::diagnostic::Fix> = diagnostics
+            .iter()
+            .filter(|d| d.file == workspace.root)
+            .filter_map(|d| d.fix.as_deref())
+            .filter(|f| f.certain)
+            .collect();
+        let (fixed, count) = crate::diagnostic::apply_fixes(&text, &fixes);
+        if count == 0 {
+            break;
+        }
+        text = fixed;
+        made += count;
+    }
+    (text, made)
+}
+
 /// The findings about a workspace and, when there are no errors, its resolved contract.
 pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast::{self, Block, Name, RateCardItem};
 
@@ -269,7 +269,12 @@ pub fn undefined<'n>(
         ),
     );
     match closest(&name.node, candidates) {
-        Some(suggestion) => d.with_help(format!("did you mean `{suggestion}`?")),
+        Some(suggestion) => d
+            .with_help(format!("did you mean `{suggestion}`?"))
+            .with_fix(Fix::suggested(
+                format!("change `{}` to `{suggestion}`", name.node),
+                vec![Edit::new(name.span, suggestion)],
+            )),
         None => d.with_help(format!(
             "define {wanted} called `{}`, or correct the name",
             name.node
@@ -289,25 +294,38 @@ pub fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Opt
 
 /// Levenshtein distance over characters.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
+    // Optimal string alignment: insertions, deletions, substitutions and swaps of two
+    // neighbouring characters (`hmoe` for `home`) each cost one.
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut current = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let substitution = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let mut best = substitution.min(previous[j] + 1).min(current[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            current[j] = best;
         }
+        before = std::mem::replace(&mut previous, current);
     }
-    row[b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_swap_of_two_letters_is_one_edit() {
+        assert_eq!(edit_distance("hmoe", "home"), 1);
+        assert_eq!(edit_distance("home", "home"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(closest("hmoe", ["home", "falls"].into_iter()), Some("home"));
+    }
 
     #[test]
     fn suggests_near_names_only() {

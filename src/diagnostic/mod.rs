@@ -2,8 +2,10 @@
 
 mod codes;
 pub mod docs;
+mod fix;
 
 pub use codes::{Code, Severity};
+pub use fix::{apply_fixes, Edit, Fix};
 
 use crate::source::{FileId, Span};
 
@@ -14,7 +16,8 @@ pub struct Label {
     pub message: String,
 }
 
-/// One finding: a code, a one-line message, labelled spans in one file, and help.
+/// One finding: a code, a one-line message, labelled spans in one file, help, and a change
+/// that fixes it when a machine can make one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
@@ -23,6 +26,8 @@ pub struct Diagnostic {
     pub file: FileId,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// Boxed, as most findings have none.
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -44,6 +49,7 @@ impl Diagnostic {
                 message: label.into(),
             }],
             help: None,
+            fix: None,
         }
     }
 
@@ -58,6 +64,12 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds the change that fixes the finding (none for `None`).
+    pub fn with_fix(mut self, fix: impl Into<Option<Fix>>) -> Self {
+        self.fix = fix.into().map(Box::new);
         self
     }
 

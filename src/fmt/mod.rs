@@ -70,6 +70,48 @@ pub fn format(text: &str) -> Formatted {
     }
 }
 
+/// What a contract's text says, spans aside: its blocks, its comments (without trailing
+/// whitespace) and each part that could not be read (each line without trailing whitespace).
+/// Formatting keeps this the same; the tests and the fuzzer compare it before and after.
+pub fn tree_without_spans(text: &str) -> String {
+    let file = syntax::parse(text, FileId(0)).file;
+    let comments: Vec<&str> = file.comments.iter().map(|c| c.text.trim_end()).collect();
+    let unreadable: Vec<String> = file
+        .unreadable
+        .iter()
+        .map(|s| {
+            let part = text.get(s.start..s.end).unwrap_or_default().trim_end();
+            part.lines()
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    format!(
+        "{}\ncomments: {comments:?}\nunreadable: {unreadable:?}",
+        without_spans(&format!("{:?}", file.blocks))
+    )
+}
+
+/// A `Debug` rendering with every `Span { .. }` written `Span`.
+fn without_spans(debug: &str) -> String {
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug;
+    while let Some(at) = rest.find("Span { start: ") {
+        out.push_str(&rest[..at]);
+        out.push_str("Span");
+        match rest[at..].find('}') {
+            Some(close) => rest = &rest[at + close + 1..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The characters the grammar treats as whitespace (after newlines are made `\n`).
 pub(crate) fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')

@@ -47,7 +47,7 @@ pub fn by_file(snapshot: &Snapshot) -> BTreeMap<Url, Vec<Diagnostic>> {
     found
 }
 
-fn convert(finding: &diagnostic::Diagnostic, url: &Url, lines: &Lines) -> Diagnostic {
+pub fn convert(finding: &diagnostic::Diagnostic, url: &Url, lines: &Lines) -> Diagnostic {
     let message = match &finding.help {
         Some(help) => format!("{}\nhelp: {help}", finding.message),
         None => finding.message.clone(),

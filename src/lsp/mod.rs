@@ -4,6 +4,7 @@
 //! tokens. Positions are in UTF-16 code units, the protocol's default. docs/editors.md says
 //! what it offers and how.
 
+mod actions;
 mod completion;
 mod diagnostics;
 mod documents;
@@ -20,8 +21,9 @@ use std::path::PathBuf;
 
 use lsp_server::Connection;
 use lsp_types::{
-    CompletionOptions, FoldingRangeProviderCapability, HoverProviderCapability, InitializeResult,
-    OneOf, PositionEncodingKind, RenameOptions, SaveOptions, SemanticTokensFullOptions,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    FoldingRangeProviderCapability, HoverProviderCapability, InitializeResult, OneOf,
+    PositionEncodingKind, RenameOptions, SaveOptions, SemanticTokensFullOptions,
     SemanticTokensOptions, SemanticTokensServerCapabilities, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions,
@@ -29,13 +31,19 @@ use lsp_types::{
 
 pub use diagnostics::{docs_url, DIAGNOSTICS_DOCS};
 
+/// Serves one editor on `connection` until it says `exit`, as [`run_stdio`] does on standard
+/// input and output (for tests and fuzzing, over an in-memory connection).
+pub fn serve(connection: &Connection, import_folders: &[PathBuf]) -> Result<(), String> {
+    server::serve(connection, import_folders)
+}
+
 /// Serves one editor over standard input and output until it says `exit`. Imports may read the
 /// folders in `import_folders` besides each contract's own. An error (for the caller to report
 /// and exit with status 1) when the editor exits without shutting the server down first, or the
 /// connection fails.
 pub fn run_stdio(import_folders: &[PathBuf]) -> Result<(), String> {
     let (connection, threads) = Connection::stdio();
-    let served = server::serve(&connection, import_folders);
+    let served = serve(&connection, import_folders);
     drop(connection);
     served?;
     threads
@@ -65,6 +73,11 @@ pub fn capabilities() -> ServerCapabilities {
             work_done_progress_options: Default::default(),
         })),
         completion_provider: Some(CompletionOptions::default()),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
+            ..CodeActionOptions::default()
+        })),
+        document_formatting_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(

@@ -20,7 +20,7 @@ use super::documents::Document;
 use super::navigation::{self, snapshot_for};
 use super::position::Lines;
 use super::snapshot::Snapshot;
-use super::{completion, diagnostics, hover, structure, tokens};
+use super::{actions, completion, diagnostics, hover, structure, tokens};
 
 struct Server {
     documents: BTreeMap<Url, Document>,
@@ -216,6 +216,26 @@ impl Server {
                     result_id: None,
                     data,
                 })
+            }
+            req::CodeActionRequest::METHOD => {
+                let p: lsp_types::CodeActionParams = params(value)?;
+                let url = &p.text_document.uri;
+                let found = snapshot_for(snapshots, url)
+                    .map(|(s, file)| {
+                        let only = p.context.only.as_deref();
+                        actions::code_actions(s, file, url, p.range, only)
+                    })
+                    .unwrap_or_default();
+                to_value(found)
+            }
+            req::Formatting::METHOD => {
+                let p: lsp_types::DocumentFormattingParams = params(value)?;
+                let edits = self
+                    .documents
+                    .get(&p.text_document.uri)
+                    .map(|d| actions::formatting(&d.text))
+                    .unwrap_or_default();
+                to_value(edits)
             }
             _ => Err(ResponseError {
                 code: ErrorCode::MethodNotFound as i32,

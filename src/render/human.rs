@@ -97,10 +97,14 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diagnostic
-            .help
-            .as_ref()
-            .map(|h| Box::new(h.as_str()) as Box<dyn std::fmt::Display>)
+        let help = self.diagnostic.help.as_deref()?;
+        Some(match &self.diagnostic.fix {
+            Some(fix) if fix.certain => Box::new(format!(
+                "{help}\n`obc check --fix` can do this for you: {}",
+                fix.title
+            )),
+            _ => Box::new(help),
+        })
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

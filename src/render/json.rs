@@ -20,6 +20,26 @@ pub struct Finding {
     pub end: LineCol,
     /// Every label, the primary one first.
     pub labels: Vec<JsonLabel>,
+    /// The change that fixes the finding, when a machine can make one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<JsonFix>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonFix {
+    pub title: String,
+    /// Whether `obc check --fix` makes it (it is certain); otherwise it is a guess to offer.
+    pub certain: bool,
+    pub edits: Vec<JsonEdit>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonEdit {
+    /// Byte offsets of the text replaced, end exclusive (equal to insert).
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+    pub replacement: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -43,6 +63,20 @@ impl Finding {
                 end: file.line_col(l.span.end),
             })
             .collect();
+        let fix = d.fix.as_ref().map(|fix| JsonFix {
+            title: fix.title.clone(),
+            certain: fix.certain,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    span: e.span,
+                    start: file.line_col(e.span.start),
+                    end: file.line_col(e.span.end),
+                    replacement: e.replacement.clone(),
+                })
+                .collect(),
+        });
         let (start, end) = super::start_end(d, sources);
         Finding {
             code: d.code.code(),
@@ -55,6 +89,7 @@ impl Finding {
             start,
             end,
             labels,
+            fix,
         }
     }
 }

@@ -24,20 +24,28 @@ fn rule(code: Code) -> Value {
     })
 }
 
-fn location(sources: &Sources, file: FileId, span: Span, message: Option<&str>) -> Value {
+fn uri(sources: &Sources, file: FileId) -> Value {
+    json!({ "uri": sources.get(file).name.replace('\\', "/") })
+}
+
+fn region(sources: &Sources, file: FileId, span: Span) -> Value {
     let source = sources.get(file);
     let (start, end) = (source.line_col(span.start), source.line_col(span.end));
+    json!({
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+        "byteOffset": span.start,
+        "byteLength": span.len(),
+    })
+}
+
+fn location(sources: &Sources, file: FileId, span: Span, message: Option<&str>) -> Value {
     let mut location = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": source.name.replace('\\', "/") },
-            "region": {
-                "startLine": start.line,
-                "startColumn": start.column,
-                "endLine": end.line,
-                "endColumn": end.column,
-                "byteOffset": span.start,
-                "byteLength": span.len(),
-            }
+            "artifactLocation": uri(sources, file),
+            "region": region(sources, file, span),
         }
     });
     if let Some(text) = message {
@@ -70,6 +78,25 @@ pub(super) fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
             });
             if !related.is_empty() {
                 result["relatedLocations"] = Value::Array(related);
+            }
+            if let Some(fix) = &d.fix {
+                let replacements: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        json!({
+                            "deletedRegion": region(sources, d.file, e.span),
+                            "insertedContent": { "text": e.replacement },
+                        })
+                    })
+                    .collect();
+                result["fixes"] = json!([{
+                    "description": { "text": fix.title },
+                    "artifactChanges": [{
+                        "artifactLocation": uri(sources, d.file),
+                        "replacements": replacements,
+                    }],
+                }]);
             }
             result
         })

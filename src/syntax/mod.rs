@@ -265,6 +265,27 @@ fn explain_bad_block(pair: &Pair<Rule>, reading: &Reading) -> Diagnostic {
 
 /// Text after a complete setting on the same line.
 fn setting_on_same_line(before: Span, at: Span, text: &str, file: FileId) -> Diagnostic {
+    // `target 10 %`: the setting ended at the number, and a space before `%` is the slip.
+    let head = text[..at.start].trim_end_matches([' ', '\t']);
+    let number = head.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
+    if number.len() < head.len() && text[at.start..].starts_with('%') {
+        let line_start = text[..at.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line_end = text[at.start..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| at.start + i);
+        let line = &text[line_start..line_end];
+        if let Some(slip) = characters::slip(line, line_start, number.len() - line_start) {
+            return Diagnostic::new(
+                Code::SyntaxError,
+                file,
+                at,
+                slip.message,
+                "not expected here",
+            )
+            .with_help(slip.help)
+            .with_fix(slip.fix);
+        }
+    }
     let found = characters::found_at(text, at.start);
     let message = match found.help {
         Some(_) => format!("found {} after the end of a setting", found.words),
@@ -281,6 +302,7 @@ fn setting_on_same_line(before: Span, at: Span, text: &str, file: FileId) -> Dia
     .with_help(found.help.unwrap_or_else(|| {
         "put each setting on a line of its own, or remove the extra text".to_string()
     }))
+    .with_fix(found.fix)
 }
 
 /// Whether a strict re-read failed only because the block's closing brace is missing.
@@ -422,14 +444,20 @@ fn error_to_diagnostic(
     let line_end = text[position..]
         .find(['\n', '\r'])
         .map_or(text.len(), |i| position + i);
-    let slip = characters::slip(&text[line_start..line_end], position - line_start);
+    let slip = characters::slip(
+        &text[line_start..line_end],
+        line_start,
+        position - line_start,
+    );
     let label = if found.len == 0 {
         "expected more here"
     } else {
         "not expected here"
     };
-    if let Some((message, help)) = slip {
-        return Diagnostic::new(Code::SyntaxError, file, span, message, label).with_help(help);
+    if let Some(slip) = slip {
+        return Diagnostic::new(Code::SyntaxError, file, span, slip.message, label)
+            .with_help(slip.help)
+            .with_fix(slip.fix);
     }
     let expectation = join_alternatives(&wanted);
     let message = match &expectation {
@@ -442,7 +470,9 @@ fn error_to_diagnostic(
         None => format!("unexpected {}", found.words),
     };
     if let Some(help) = found.help {
-        return Diagnostic::new(Code::SyntaxError, file, span, message, label).with_help(help);
+        return Diagnostic::new(Code::SyntaxError, file, span, message, label)
+            .with_help(help)
+            .with_fix(found.fix);
     }
     let help =
         match block_name {

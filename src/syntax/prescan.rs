@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::source::{FileId, Span};
 
 use super::{MAX_FILE_BYTES, MAX_NESTING};
@@ -86,9 +86,22 @@ pub(super) fn prescan(text: &str, file: FileId) -> Result<Braces, Diagnostic> {
         if newline {
             line += 1;
         }
-        if is_direction_control(c) && warned_line != Some(line) {
-            warned_line = Some(line);
-            warnings.push(direction_control(c, offset, file));
+        if is_direction_control(c) {
+            let removal = Edit::new(Span::new(offset, offset + c.len_utf8()), "");
+            match warnings
+                .last_mut()
+                .and_then(|w: &mut Diagnostic| w.fix.as_mut())
+            {
+                // One warning a line, whose fix removes every such character on it.
+                Some(fix) if warned_line == Some(line) => fix.edits.push(removal),
+                _ => {
+                    warned_line = Some(line);
+                    warnings.push(direction_control(c, offset, file).with_fix(Fix::certain(
+                        "remove the invisible text-direction characters on this line",
+                        vec![removal],
+                    )));
+                }
+            }
         }
         if in_comment {
             in_comment = !newline;

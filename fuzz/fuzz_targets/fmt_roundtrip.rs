@@ -1,0 +1,33 @@
+//! Arbitrary text through the formatter, as `obc fmt` and the language server's formatting use
+//! it: formatting changes only whitespace, formatting twice gives what formatting once gave, the
+//! formatted text says what the original said (the same tree, spans aside, the same comments
+//! and the same unreadable parts) and has the same findings.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let once = obc::fmt::format(text);
+    let twice = obc::fmt::format(&once.text);
+    assert_eq!(
+        obc_fuzz::words(text),
+        obc_fuzz::words(&once.text),
+        "formatting changed more than whitespace"
+    );
+    assert_eq!(once.text, twice.text, "formatting twice differs from once");
+    assert!(!twice.changed, "a formatted file formats to a change");
+    if once.changed {
+        // What the formatter promises is what `obc check` reads: the text after a mark.
+        let read = |t: &str| obc::fmt::tree_without_spans(t.strip_prefix('\u{feff}').unwrap_or(t));
+        assert_eq!(read(text), read(&once.text), "formatting changed the tree");
+        assert_eq!(
+            obc_fuzz::findings(text),
+            obc_fuzz::findings(&once.text),
+            "formatting changed the findings"
+        );
+    }
+});
