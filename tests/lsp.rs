@@ -739,3 +739,50 @@ fn quick_fixes_for_pasted_text_and_misspelt_names_and_fixing_a_whole_file() {
     assert!(apply_text_edits(&fixed, action_edits(name, uri)).contains("  on home\n"));
     assert_eq!(client.stop(), Some(0));
 }
+
+/// Inputs the fuzzer (fuzz/fuzz_targets/lsp_edits.rs) found to crash the server, in
+/// `tests/lsp/found-by-fuzzing/`: each is opened and asked every request at every place the
+/// fuzzer asks (the start, a few lines in, the end), and must be answered without an error.
+#[test]
+fn inputs_found_by_fuzzing_are_answered() {
+    let folder = fixtures().join("found-by-fuzzing");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("the folder")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut client = Client::initialized();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a fixture");
+        let uri = url(&file);
+        client.open(&uri, &text);
+        let lines = text.lines().count().min(250) as u32;
+        let document = json!({"textDocument": {"uri": uri}});
+        for (line, character) in [(0, 0), (lines / 2, 4), (lines, 0), (lines / 3, 12)] {
+            for method in [
+                "textDocument/hover",
+                "textDocument/definition",
+                "textDocument/prepareRename",
+                "textDocument/completion",
+            ] {
+                let response = client.response(method, Client::at(&uri, line, character));
+                assert!(
+                    response
+                        .get("error")
+                        .is_none_or(|e| e["code"] != json!(-32603)),
+                    "{method} at {line}:{character} of {}: {response}",
+                    file.display()
+                );
+            }
+        }
+        for method in [
+            "textDocument/documentSymbol",
+            "textDocument/foldingRange",
+            "textDocument/semanticTokens/full",
+        ] {
+            client.request(method, document.clone());
+        }
+    }
+    assert_eq!(client.stop(), Some(0));
+}

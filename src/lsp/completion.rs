@@ -25,9 +25,8 @@ pub fn completion(snapshot: &Snapshot, file: FileId, offset: usize) -> Vec<Compl
             return Vec::new();
         }
     }
-    let word_start = text[..offset]
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+    // The word being typed, back to the character before it (which may be `£`, two bytes).
+    let word_start = text[..offset].trim_end_matches(lexer::is_word_char).len();
     let line_start = text[..word_start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let prefix = text[line_start..word_start].trim_start();
     let opener = opener(text, &tokens, line_start);

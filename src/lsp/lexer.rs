@@ -23,7 +23,7 @@ pub struct Token {
     pub span: Span,
 }
 
-fn is_word_char(c: char) -> bool {
+pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
@@ -105,11 +105,7 @@ pub fn word_at(text: &str, offset: usize) -> Option<Span> {
     if !text.is_char_boundary(offset) {
         return None;
     }
-    let start = text[..offset]
-        .rfind(|c: char| !is_word_char(c))
-        .map_or(0, |i| {
-            i + text[i..].chars().next().map_or(1, char::len_utf8)
-        });
+    let start = text[..offset].trim_end_matches(is_word_char).len();
     let end = text[offset..]
         .find(|c: char| !is_word_char(c))
         .map_or(text.len(), |i| offset + i);
