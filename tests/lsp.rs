@@ -786,3 +786,47 @@ fn inputs_found_by_fuzzing_are_answered() {
     }
     assert_eq!(client.stop(), Some(0));
 }
+
+#[test]
+fn bytes_that_are_not_utf8_and_broken_frames_do_not_stop_the_server() {
+    let mut client = Client::initialized();
+    let uri = "file:///bytes/latin1.obc";
+    // A contract saved in Latin-1: `£` is the single byte 0xA3, which is not UTF-8.
+    let body = format!(
+        "{{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{{\"textDocument\":{{\"uri\":\"{uri}\",\"languageId\":\"obc\",\"version\":1,\"text\":\"contract \\\"C\\\" {{\\n  value "
+    );
+    let mut frame = body.into_bytes();
+    frame.extend_from_slice(b"\xa3100 per year\\n}\\n\"}}}");
+    let stdin = client.stdin.as_mut().expect("stdin open");
+    write!(stdin, "Content-Length: {}\r\n\r\n", frame.len()).expect("write");
+    stdin.write_all(&frame).expect("write");
+    // A frame without a length, and one that is not a message.
+    stdin
+        .write_all(b"Content-Type: text/plain\r\n\r\n")
+        .expect("write");
+    write!(stdin, "Content-Length: 8\r\n\r\nnot json").expect("write");
+    stdin.flush().expect("flush");
+    // The document is checked, its bad byte read as U+FFFD and reported where it is.
+    let diagnostics = client.diagnostics(uri);
+    let found = diagnostics.to_string();
+    assert!(
+        found.contains("E0001") && found.contains(r#""line":1"#),
+        "{diagnostics}"
+    );
+    // The skipped frames are logged to the editor, and the server still answers.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(symbols.is_array(), "{symbols}");
+    let logged: Vec<&Value> = client
+        .notifications
+        .iter()
+        .filter(|m| m["method"] == "window/logMessage")
+        .collect();
+    assert_eq!(logged.len(), 2, "{logged:?}");
+    assert!(logged[0]["params"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("Content-Length")));
+    assert_eq!(client.stop(), Some(0));
+}

@@ -16,6 +16,7 @@ mod server;
 mod snapshot;
 mod structure;
 mod tokens;
+mod transport;
 
 use std::path::PathBuf;
 
@@ -42,13 +43,13 @@ pub fn serve(connection: &Connection, import_folders: &[PathBuf]) -> Result<(), 
 /// and exit with status 1) when the editor exits without shutting the server down first, or the
 /// connection fails.
 pub fn run_stdio(import_folders: &[PathBuf]) -> Result<(), String> {
-    let (connection, threads) = Connection::stdio();
+    let (connection, writer) = transport::stdio();
     let served = serve(&connection, import_folders);
+    // Dropping the connection ends the writer once it has written everything the server sent.
     drop(connection);
+    let written = writer.join();
     served?;
-    threads
-        .join()
-        .map_err(|e| format!("the connection to the editor failed: {e}"))
+    written.map_err(|_| "writing to the editor failed".to_string())
 }
 
 /// What the server offers, in answer to `initialize`.

@@ -20,7 +20,7 @@ use super::documents::Document;
 use super::navigation::{self, snapshot_for};
 use super::position::Lines;
 use super::snapshot::Snapshot;
-use super::{actions, completion, diagnostics, hover, structure, tokens};
+use super::{actions, completion, diagnostics, hover, structure, tokens, transport};
 
 struct Server {
     documents: BTreeMap<Url, Document>,
@@ -249,6 +249,7 @@ impl Server {
     fn notification(&mut self, notification: Notification) -> Vec<Message> {
         let Notification { method, params } = notification;
         let touched = match method.as_str() {
+            transport::SKIPPED_FRAME => return vec![transport::log_message(&params)],
             note::DidOpenTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params)
                 else {
