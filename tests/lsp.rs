@@ -2,6 +2,7 @@
 //! `Content-Length` headers over its standard input and output. Fixtures are in `tests/lsp/`;
 //! file addresses in snapshots are written `file:///FIXTURES/...`.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -828,5 +829,37 @@ fn bytes_that_are_not_utf8_and_broken_frames_do_not_stop_the_server() {
     assert!(logged[0]["params"]["message"]
         .as_str()
         .is_some_and(|m| m.contains("Content-Length")));
+    assert_eq!(client.stop(), Some(0));
+}
+
+#[test]
+fn references_and_rename_reach_contracts_on_disk_that_are_not_open() {
+    let mut client = Client::initialized();
+    // Only the library is open; the contract that imports it is on disk beside it.
+    let (uri, _) = client.open_fixture("imports/indicators.obc");
+    let mut params = Client::at(&uri, 1, 12);
+    params["context"] = json!({"includeDeclaration": false});
+    let references = redact(&client.request("textDocument/references", params));
+    let files: BTreeSet<&str> = references
+        .as_array()
+        .expect("references")
+        .iter()
+        .filter_map(|r| r["uri"].as_str())
+        .collect();
+    assert_eq!(
+        files,
+        BTreeSet::from(["file:///FIXTURES/imports/contract.obc"]),
+        "{references}"
+    );
+    let mut params = Client::at(&uri, 1, 12);
+    params["newName"] = json!("home_91");
+    let edit = redact(&client.request("textDocument/rename", params));
+    let contract = edit["changes"]["file:///FIXTURES/imports/contract.obc"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let library = edit["changes"]["file:///FIXTURES/imports/indicators.obc"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!((library, contract), (1, 2), "{edit}");
     assert_eq!(client.stop(), Some(0));
 }

@@ -1,11 +1,13 @@
-//! Go to definition, find references and rename, for every kind of name, across imports and
-//! across the workspaces of all open documents that hold the file (see `snapshot` for how
-//! references are found).
+//! Go to definition, find references and rename, for every kind of name, across imports,
+//! across the workspaces of all open documents that hold the file, and across the contracts on
+//! disk near it that import it (see `snapshot` for how references are found).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
 
 use lsp_types::{Location, Position, PrepareRenameResponse, TextEdit, Url, WorkspaceEdit};
 
+use super::documents::Document;
 use super::position::Lines;
 use super::snapshot::{is_identifier, is_reserved, Snapshot};
 use crate::source::{FileId, Span};
@@ -58,10 +60,71 @@ pub fn definition(snapshots: &[Snapshot], url: &Url, position: Position) -> Opti
     location(at.snapshot, definition.file, definition.span)
 }
 
+/// How many folders up from each file of a workspace [`closed_importers`] looks for contracts:
+/// an import reads only files inside the importing contract's folder, so whatever imports a
+/// file is in the file's folder or one above it.
+const IMPORTER_LEVELS: usize = 4;
+
+/// The most contracts on disk [`closed_importers`] reads for one request.
+const MOST_CLOSED_FILES: usize = 200;
+
+/// The workspaces of contracts on disk that are not open but may import a file of `snapshot`'s
+/// workspace: every `.obc` file in the folders holding its files and up to
+/// [`IMPORTER_LEVELS`] folders above them, read with the open documents standing in for their
+/// files. References and rename search them too, so renaming a name in a library renames it in
+/// the contracts that use it, open or not.
+pub fn closed_importers(
+    snapshot: &Snapshot,
+    open: &BTreeMap<Url, Document>,
+    import_folders: &[PathBuf],
+) -> Vec<Snapshot> {
+    let mut folders = BTreeSet::new();
+    for url in snapshot.urls.iter().flatten() {
+        let Ok(path) = url.to_file_path() else {
+            continue;
+        };
+        for folder in path.ancestors().skip(1).take(IMPORTER_LEVELS) {
+            folders.insert(folder.to_path_buf());
+        }
+    }
+    let mut candidates = Vec::new();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "obc") && p.is_file())
+            .collect();
+        files.sort();
+        candidates.extend(files);
+    }
+    candidates
+        .into_iter()
+        .filter_map(|path| Url::from_file_path(&path).ok().map(|url| (path, url)))
+        .filter(|(_, url)| !open.contains_key(url) && !snapshot.includes(url))
+        .take(MOST_CLOSED_FILES)
+        .filter_map(|(path, url)| {
+            let text = crate::load::read_text(&path).ok()?;
+            let document = Document { text, version: 0 };
+            let checked = Snapshot::check(&url, &document, open, import_folders);
+            // Only a contract that imports one of the workspace's files is of interest.
+            let imports = snapshot
+                .urls
+                .iter()
+                .flatten()
+                .any(|u| *u != url && checked.includes(u));
+            imports.then_some(checked)
+        })
+        .collect()
+}
+
 /// Every place the name at `position` is written, in every open workspace that holds the file
-/// it is defined in (or, for a name defined nowhere, the file it is written in).
+/// it is defined in (or, for a name defined nowhere, the file it is written in), and in the
+/// workspaces of `closed`, contracts on disk that are not open.
 pub fn references(
     snapshots: &[Snapshot],
+    closed: &[Snapshot],
     url: &Url,
     position: Position,
     include_declaration: bool,
@@ -79,6 +142,7 @@ pub fn references(
     let mut found = Vec::new();
     for snapshot in snapshots
         .iter()
+        .chain(closed)
         .filter(|s| home.as_ref().is_some_and(|h| s.includes(h)))
     {
         for (file, span) in snapshot.occurrences(&at.name) {
@@ -113,10 +177,11 @@ pub fn prepare_rename(
     })
 }
 
-/// Renames the name at `position` everywhere it is written, refusing a new name that is not a
-/// name, is a word of the language, or is already taken.
+/// Renames the name at `position` everywhere it is written (in `closed` too), refusing a new
+/// name that is not a name, is a word of the language, or is already taken.
 pub fn rename(
     snapshots: &[Snapshot],
+    closed: &[Snapshot],
     url: &Url,
     position: Position,
     new_name: &str,
@@ -146,7 +211,7 @@ pub fn rename(
         }
     }
     let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
-    for place in references(snapshots, url, position, true) {
+    for place in references(snapshots, closed, url, position, true) {
         changes
             .entry(place.uri)
             .or_default()

@@ -131,6 +131,13 @@ impl Server {
         }
     }
 
+    /// The workspaces of contracts on disk, not open, that import a file of `url`'s workspace.
+    fn closed_importers(&self, url: &Url) -> Vec<Snapshot> {
+        snapshot_for(&self.snapshots, url)
+            .map(|(s, _)| navigation::closed_importers(s, &self.documents, &self.import_folders))
+            .unwrap_or_default()
+    }
+
     /// The snapshot, file and byte offset of a position in a document.
     fn at(
         &self,
@@ -163,8 +170,10 @@ impl Server {
             req::References::METHOD => {
                 let p: lsp_types::ReferenceParams = params(value)?;
                 let at = p.text_document_position;
+                let closed = self.closed_importers(&at.text_document.uri);
                 to_value(navigation::references(
                     snapshots,
+                    &closed,
                     &at.text_document.uri,
                     at.position,
                     p.context.include_declaration,
@@ -180,7 +189,9 @@ impl Server {
                 let p: lsp_types::RenameParams = params(value)?;
                 let at = p.text_document_position;
                 let new_name = p.new_name.trim();
-                navigation::rename(snapshots, &at.text_document.uri, at.position, new_name)
+                let closed = self.closed_importers(&at.text_document.uri);
+                let url = &at.text_document.uri;
+                navigation::rename(snapshots, &closed, url, at.position, new_name)
                     .map_err(failed)
                     .and_then(to_value)
             }
