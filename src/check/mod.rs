@@ -385,6 +385,18 @@ fn drop_cascades(
                 .any(|word| word == name)
         })
     };
+    // `target 10 %`: the number was read alone, so it is not a percentage; the `%` after it is
+    // the syntax error to report, not the unit.
+    let percent_cut_off = |d: &Diagnostic| {
+        let text = &sources.get(d.file).text;
+        unreadable.iter().any(|(file, span)| {
+            *file == d.file
+                && text
+                    .get(d.span().end..span.start)
+                    .is_some_and(|gap| gap.chars().all(|c| c == ' ' || c == '\t'))
+                && text.get(span.start..).is_some_and(|t| t.starts_with('%'))
+        })
+    };
     let blocks: Vec<(FileId, &ast::Block, Span)> = files
         .iter()
         .flat_map(|(file, tree)| tree.blocks.iter().map(move |b| (*file, b, block_span(b))))
@@ -436,7 +448,8 @@ fn drop_cascades(
             || (matches!(
                 d.code,
                 Code::UnusedIndicator | Code::UnusedValue | Code::UndefinedName
-            ) && named_in_unread(d));
+            ) && named_in_unread(d))
+            || (d.code == Code::UnitMismatch && percent_cut_off(d));
         !cascade
     });
 }

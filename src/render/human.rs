@@ -99,6 +99,10 @@ impl miette::Diagnostic for Report<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
         let help = self.diagnostic.help.as_deref()?;
         Some(match &self.diagnostic.fix {
+            // Help that already says what the fix does is not said twice.
+            Some(fix) if fix.certain && help == fix.title => {
+                Box::new(format!("{help}\n`obc check --fix` can do this for you"))
+            }
             Some(fix) if fix.certain => Box::new(format!(
                 "{help}\n`obc check --fix` can do this for you: {}",
                 fix.title
