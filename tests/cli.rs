@@ -227,7 +227,7 @@ fn emit_writes_each_format_and_refuses_contracts_with_errors() {
     assert!(printed.is_empty(), "nothing on stdout: {printed}");
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
-    assert_eq!(written["obc_format"], "2.0");
+    assert_eq!(written["obc_format"], "2.1");
     let _ = std::fs::remove_dir_all(dir);
     // A contract with errors is refused: its findings as check reports them, exit 1, no output.
     let refused = obc()

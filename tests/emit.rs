@@ -54,7 +54,7 @@ fn every_example_specification_validates_against_the_schema() {
     for contract in examples() {
         let spec: Value =
             serde_json::from_str(&emitted(&contract, EmitFormat::Json)).expect("valid JSON");
-        assert_eq!(spec["obc_format"], "2.0");
+        assert_eq!(spec["obc_format"], "2.1");
         let errors: Vec<String> = validator
             .iter_errors(&spec)
             .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -178,4 +178,65 @@ fn specifications_are_snapshotted() {
         insta::assert_snapshot!(format!("json-{name}"), emitted(&contract, EmitFormat::Json));
         insta::assert_snapshot!(format!("ocds-{name}"), emitted(&contract, EmitFormat::Ocds));
     }
+}
+
+/// An advance of amounts lists the instalments `obc eval` pays, in whole pennies that add up to
+/// each year's amount (tests/eval/advances/cquin-paid-in-advance.obc works them out by hand:
+/// £60,000 / 4 = £15,000.00 a quarter in year 1; £50,000.01 / 4 = £12,500.01 then 3 x £12,500.00
+/// in year 2), each due on the first day of its quarter, and the OCDS release has a payment
+/// milestone for each.
+#[test]
+fn advance_instalments_are_in_the_specification_and_the_release() {
+    let contract =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/advances/cquin-paid-in-advance.obc");
+    let spec: Value =
+        serde_json::from_str(&emitted(&contract, EmitFormat::Json)).expect("valid JSON");
+    let instalments = spec["advances"][0]["instalments"]
+        .as_array()
+        .expect("instalments");
+    let listed: Vec<(u64, &str, &str)> = instalments
+        .iter()
+        .map(|i| {
+            (
+                i["contract_year"].as_u64().expect("a year"),
+                i["due"].as_str().expect("a due day"),
+                i["amount"].as_str().expect("an amount"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        &listed[..5],
+        &[
+            (1, "2019-04-01", "15000.00"),
+            (1, "2019-07-01", "15000.00"),
+            (1, "2019-10-01", "15000.00"),
+            (1, "2020-01-01", "15000.00"),
+            (2, "2020-04-01", "12500.01"),
+        ]
+    );
+    assert_eq!(
+        listed[5..8].iter().map(|l| l.2).collect::<Vec<_>>(),
+        ["12500.00"; 3]
+    );
+    let release: Value =
+        serde_json::from_str(&emitted(&contract, EmitFormat::Ocds)).expect("valid JSON");
+    let milestones = release["releases"][0]["tender"]["milestones"]
+        .as_array()
+        .expect("milestones");
+    let advances: Vec<&Value> = milestones
+        .iter()
+        .filter(|m| {
+            m["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("cquin_on_account-"))
+        })
+        .collect();
+    assert_eq!(advances.len(), instalments.len());
+    assert!(
+        advances[4]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("12500.01 GBP")),
+        "{}",
+        advances[4]
+    );
 }

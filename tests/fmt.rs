@@ -39,16 +39,26 @@ fn tree(text: &str) -> String {
 
 /// The code and message of every finding `check` reports on `text` read as `path`. A message
 /// quotes the text as written (`min( a ,  2 )`), so its runs of whitespace count as one space.
+/// A syntax finding quotes the text it stopped at up to the next space, which formatting can
+/// change (`1}` becomes `1` once the brace is on a line of its own; the fuzzer found it,
+/// tests/fmt/found-by-fuzzing/), and a line joined to the one before has one text-direction
+/// warning where it had two: those are compared by code, once each.
 fn findings(path: &Path, text: &str) -> Vec<String> {
     let mut sources = Sources::new();
     let workspace = obc::load::load_text(path, text.to_string(), &mut sources);
-    obc::check::check(&workspace, &sources)
+    let mut found: Vec<String> = obc::check::check(&workspace, &sources)
         .iter()
-        .map(|d| {
-            let message: Vec<&str> = d.message.split_whitespace().collect();
-            format!("{} {}", d.code.code(), message.join(" "))
+        .map(|d| match d.code.code() {
+            code @ ("E0001" | "W0009") => code.to_string(),
+            code => {
+                let message: Vec<&str> = d.message.split_whitespace().collect();
+                format!("{code} {}", message.join(" "))
+            }
         })
-        .collect()
+        .collect();
+    found.sort();
+    found.dedup_by(|a, b| a == b && (a == "E0001" || a == "W0009"));
+    found
 }
 
 fn words(text: &str) -> String {

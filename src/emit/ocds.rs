@@ -198,6 +198,31 @@ pub fn release_package(spec: &Spec) -> String {
                 })
             })
         })
+        .chain(spec.advances.iter().flat_map(|advance| {
+            let title = advance
+                .title
+                .clone()
+                .unwrap_or_else(|| advance.name.clone());
+            advance.instalments.iter().map(move |instalment| {
+                let amount = match (&instalment.amount, &advance.share, &advance.share_of) {
+                    (Some(amount), _, _) => format!("{amount} {}", contract.currency),
+                    (None, Some(share), Some(value)) => {
+                        format!("an equal part of {share}% of {value} for the year")
+                    }
+                    _ => "an equal part of the year's advance".to_string(),
+                };
+                json!({
+                    "id": format!("{}-{}", advance.name, slug(&instalment.label)),
+                    "title": format!("{title}: {}", instalment.label),
+                    "type": "payment",
+                    "dueDate": date_time(&instalment.due),
+                    "description": format!(
+                        "Advance instalment for {} ({} to {}): {amount}, reconciled at the end of contract year {} against what the payments it covers earn",
+                        instalment.label, instalment.start, instalment.end, instalment.contract_year
+                    ),
+                })
+            })
+        }))
         .collect();
     let targets: Vec<Value> = spec
         .indicators

@@ -1,9 +1,9 @@
 //! Sections 6 and 7: the payment timeline (every period and when each payment falls due) and
 //! the worked examples.
 
-use super::values::{date, Ctx};
+use super::values::{date, pct, Ctx};
 use super::{open, open_class, plain, Block, Rich, Table};
-use crate::emit::chart::capitalise;
+use crate::emit::chart::{capitalise, id_part};
 use crate::emit::spec::{PaymentSpec, PeriodSpec};
 
 /// A period's label, start and end.
@@ -134,7 +134,63 @@ pub(super) fn timeline(ctx: &Ctx, blocks: &mut Vec<Block>) {
     if spec.payments.is_empty() {
         blocks.push(Block::Para(plain("The contract has no payments.")));
     }
+    advance_instalments(ctx, groups.len(), blocks);
     blocks.push(Block::Close);
+}
+
+/// A table for each advance block: each instalment, its contract year, when it falls due and, when
+/// the advance pays amounts, how much.
+fn advance_instalments(ctx: &Ctx, tables_before: usize, blocks: &mut Vec<Block>) {
+    for (n, a) in ctx.spec.advances.iter().enumerate() {
+        let number = tables_before + n + 1;
+        let count = a.instalments.len();
+        open(
+            blocks,
+            format!("timeline-advance-{}", id_part(&a.name)),
+            3,
+            format!(
+                "6.{number} Advance {}: {count} instalment{}",
+                a.name,
+                if count == 1 { "" } else { "s" }
+            ),
+        );
+        let mut table = Table::new(
+            format!("Instalments of advance {} and when each falls due", a.name),
+            &["Period", "Covers", "Contract year", "Falls due", "Amount"],
+        );
+        table.row_headers = true;
+        table.class = "long";
+        for i in &a.instalments {
+            let amount = match (&i.amount, &a.share_of) {
+                (Some(amount), _) => ctx.money(&amount.to_string()),
+                (None, Some(value)) => format!(
+                    "{} of {value} for the year, in equal parts",
+                    a.share.as_deref().map(pct).unwrap_or_default()
+                ),
+                (None, None) => String::new(),
+            };
+            table.row(vec![
+                plain(i.label.clone()),
+                plain(format!("{} to {}", date(&i.start), date(&i.end))),
+                plain(i.contract_year.to_string()),
+                plain(date(&i.due)),
+                plain(amount),
+            ]);
+        }
+        blocks.push(Block::Table(table));
+        blocks.push(Block::Note(
+            plain("Reconciled at the end of each contract year against what ")
+                .text(if a.covers.len() == 1 {
+                    "the payment"
+                } else {
+                    "the payments"
+                })
+                .text(" it covers earn; see ")
+                .append(ctx.advance_ref(&a.name))
+                .text("."),
+        ));
+        blocks.push(Block::Close);
+    }
 }
 
 pub(super) fn examples(ctx: &Ctx, blocks: &mut Vec<Block>) {

@@ -155,6 +155,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A link to an advance block's section, by its title.
+    pub(super) fn advance_ref(&self, name: &str) -> Rich {
+        match self.spec.advances.iter().find(|a| a.name == name) {
+            Some(a) => Rich::new()
+                .link(
+                    format!("advance-{}", id_part(name)),
+                    a.title.clone().unwrap_or_else(|| name.to_string()),
+                )
+                .name(name),
+            None => Rich::new().code(name),
+        }
+    }
+
     pub(super) fn payment_ref(&self, name: &str) -> Rich {
         match self.payment(name) {
             Some(p) => Rich::new()

@@ -189,4 +189,21 @@ pub struct AdvanceBlockSpec {
     pub paid: String,
     /// The payments paid through it.
     pub covers: Vec<String>,
+    /// Each instalment: its period, when it falls due (the period's first day) and, when the
+    /// advance pays amounts, how much (the year's amount in whole pennies that add up to it; a
+    /// part period pro-rated). Null amounts for a share of a value given with the data.
+    pub instalments: Vec<InstalmentSpec>,
+}
+
+/// One instalment of an advance.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct InstalmentSpec {
+    pub label: String,
+    pub start: super::Day,
+    pub end: super::Day,
+    pub contract_year: u32,
+    /// The amount, or null when it is a share of a value given with the data.
+    pub amount: Option<Dec>,
+    /// When it falls due: the first day of its period.
+    pub due: super::Day,
 }

@@ -28,7 +28,7 @@ pub use mechanisms::*;
 pub use payments::*;
 
 /// The version of this format. A change that removes or renames a field changes the major number.
-pub const FORMAT_VERSION: &str = "2.0";
+pub const FORMAT_VERSION: &str = "2.1";
 
 /// A decimal number as a string, such as `570000.00` or `85`.
 type Dec = String;
@@ -341,21 +341,43 @@ pub fn build(contract: &Contract) -> Spec {
             .advances
             .iter()
             .map(|a| {
-                let (share, share_of, amounts) = match &a.base {
+                let (share, share_of, yearly) = match &a.base {
                     model::AdvanceBase::ShareOf { share, value } => {
-                        (Some(dec(*share)), Some(value.clone()), Vec::new())
+                        (Some(dec(*share)), Some(value.clone()), None)
                     }
                     model::AdvanceBase::Amounts(amounts) => (
                         None,
                         None,
-                        self::year_money(
-                            &calendar,
-                            &(1..=calendar.contract_years())
+                        Some(
+                            (1..=calendar.contract_years())
                                 .map(|year| amounts.at(year))
                                 .collect::<Vec<_>>(),
                         ),
                     ),
                 };
+                let amounts = yearly
+                    .as_ref()
+                    .map(|y| self::year_money(&calendar, y))
+                    .unwrap_or_default();
+                // The instalments `obc eval` pays: a year with no advance has none.
+                let one_each = vec![Decimal::ONE; calendar.contract_years() as usize];
+                let instalments = model::spread_by_year(
+                    &calendar,
+                    a.frequency,
+                    yearly.as_deref().unwrap_or(&one_each),
+                    contract.rounding,
+                )
+                .into_iter()
+                .filter(|i| !i.pot_year.is_zero())
+                .map(|i| InstalmentSpec {
+                    label: i.period.label.clone(),
+                    start: day(i.period.start),
+                    end: day(i.period.end),
+                    contract_year: i.year,
+                    amount: yearly.as_ref().map(|_| money(i.pot)),
+                    due: day(i.period.start),
+                })
+                .collect();
                 AdvanceBlockSpec {
                     name: a.name.clone(),
                     title: a.title.clone(),
@@ -365,6 +387,7 @@ pub fn build(contract: &Contract) -> Spec {
                     amount_per_year: amounts,
                     paid: frequency_words(a.frequency),
                     covers: a.covers.clone(),
+                    instalments,
                 }
             })
             .collect(),
