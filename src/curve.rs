@@ -55,6 +55,10 @@ pub struct Curve {
     /// calculates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protected: Option<String>,
+    /// For points adjusted by factors (`adjusted by cpi, asthma_apdf`): the factors, which come
+    /// with the data, so the amounts are before them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adjusted_by: Vec<String>,
     pub points: Vec<CurvePoint>,
 }
 
@@ -538,6 +542,10 @@ pub fn curve(
                 p.value
             )
         }),
+        adjusted_by: match &found.mechanism {
+            Mechanism::Points { factors, .. } => factors.clone(),
+            _ => Vec::new(),
+        },
         points: values.into_iter().map(|v| model.point(v)).collect(),
     })
 }
@@ -645,6 +653,15 @@ pub fn table(curve: &Curve) -> String {
     );
     if let Some(protected) = &curve.protected {
         out.push_str(&format!("note: {protected}\n"));
+    }
+    if !curve.adjusted_by.is_empty() {
+        let names: Vec<String> = curve.adjusted_by.iter().map(|f| format!("`{f}`")).collect();
+        out.push_str(&format!(
+            "note: amounts are before the adjustment by {}, which {} with the data: each period's payment is this amount multiplied by {}\n",
+            names.join(" and "),
+            if names.len() == 1 { "comes" } else { "come" },
+            if names.len() == 1 { "it" } else { "them" },
+        ));
     }
     out.push_str(&line(&header));
     out.push_str(&line(&widths.map(|w| "-".repeat(w))));
