@@ -269,10 +269,7 @@ fn setting_on_same_line(before: Span, at: Span, text: &str, file: FileId) -> Dia
     let head = text[..at.start].trim_end_matches([' ', '\t']);
     let number = head.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
     if number.len() < head.len() && text[at.start..].starts_with('%') {
-        let line_start = text[..at.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let line_end = text[at.start..]
-            .find(['\n', '\r'])
-            .map_or(text.len(), |i| at.start + i);
+        let (line_start, line_end) = line_around(text, at.start);
         let line = &text[line_start..line_end];
         if let Some(slip) = characters::slip(line, line_start, number.len() - line_start) {
             return Diagnostic::new(
@@ -440,10 +437,7 @@ fn error_to_diagnostic(
     }
     let found = characters::found_at(text, position);
     let span = Span::new(position, (position + found.len).min(text.len()));
-    let line_start = text[..position].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line_end = text[position..]
-        .find(['\n', '\r'])
-        .map_or(text.len(), |i| position + i);
+    let (line_start, line_end) = line_around(text, position);
     let slip = characters::slip(
         &text[line_start..line_end],
         line_start,
@@ -483,6 +477,15 @@ fn error_to_diagnostic(
             None => "see docs/language.md for how each block is written".to_string(),
         };
     Diagnostic::new(Code::SyntaxError, file, span, message, label).with_help(help)
+}
+
+/// The byte range of the line holding `offset`, without its line break.
+fn line_around(text: &str, offset: usize) -> (usize, usize) {
+    let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[offset..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| offset + i);
+    (start, end)
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {

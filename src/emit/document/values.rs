@@ -144,40 +144,22 @@ impl<'a> Ctx<'a> {
 
     /// A link to an indicator's card, with its title.
     pub(super) fn indicator_ref(&self, name: &str) -> Rich {
-        match self.indicator(name) {
-            Some(i) => Rich::new()
-                .link(
-                    format!("indicator-{}", id_part(name)),
-                    i.title.clone().unwrap_or_else(|| name.to_string()),
-                )
-                .name(name),
-            None => Rich::new().code(name),
-        }
+        let found = self.indicator(name).map(|i| i.title.as_deref());
+        section_ref("indicator", name, found)
     }
 
     /// A link to an advance block's section, by its title.
     pub(super) fn advance_ref(&self, name: &str) -> Rich {
-        match self.spec.advances.iter().find(|a| a.name == name) {
-            Some(a) => Rich::new()
-                .link(
-                    format!("advance-{}", id_part(name)),
-                    a.title.clone().unwrap_or_else(|| name.to_string()),
-                )
-                .name(name),
-            None => Rich::new().code(name),
-        }
+        let found = self.spec.advances.iter().find(|a| a.name == name);
+        section_ref("advance", name, found.map(|a| a.title.as_deref()))
     }
 
     pub(super) fn payment_ref(&self, name: &str) -> Rich {
-        match self.payment(name) {
-            Some(p) => Rich::new()
-                .link(
-                    format!("payment-{}", id_part(name)),
-                    p.title.clone().unwrap_or_else(|| name.to_string()),
-                )
-                .name(name),
-            None => Rich::new().code(name),
-        }
+        section_ref(
+            "payment",
+            name,
+            self.payment(name).map(|p| p.title.as_deref()),
+        )
     }
 
     /// Amounts per contract year in words, runs of equal amounts together:
@@ -406,4 +388,19 @@ pub(super) fn payer_words(shares: &[crate::emit::spec::PayerShareSpec]) -> Strin
         })
         .collect();
     join_words(&parts)
+}
+
+/// A link to the section of a named block (`kind-name`), by its title or else its name, with
+/// the name after it; the name alone, as code, for a block `found` as `None` (not in the
+/// specification).
+fn section_ref(kind: &str, name: &str, found: Option<Option<&str>>) -> Rich {
+    match found {
+        Some(title) => Rich::new()
+            .link(
+                format!("{kind}-{}", id_part(name)),
+                title.unwrap_or(name).to_string(),
+            )
+            .name(name),
+        None => Rich::new().code(name),
+    }
 }
